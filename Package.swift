@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "aenet-swift",
+    products: [
+        .library(name: "AenetKit", targets: ["AenetKit"]),
+        .executable(name: "generate", targets: ["generate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "AenetKit", dependencies: ["COpenBLAS"]),
+        .executableTarget(
+            name: "generate",
+            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),
+    ]
+)
