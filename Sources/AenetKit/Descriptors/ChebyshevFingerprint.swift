@@ -21,6 +21,8 @@ public struct ChebyshevFingerprint: Fingerprint {
     let spinOfType: [Double]
     let multi: Bool
     let rN: Int, aN: Int
+    /// O(n) angular evaluation for the values-only path (nil for high angular orders).
+    let moments: ChebyshevMoments?
 
     /// aenet's d > EPS guards (ext/sfbasis.f90 EPS = 1e-12).
     static let eps = 1.0e-12
@@ -36,6 +38,7 @@ public struct ChebyshevFingerprint: Fingerprint {
         multi = envCount > 1
         count = (rN + aN) * (multi ? 2 : 1)
         let spins = Self.typeSpins(envCount)
+        moments = angularOrder <= ChebyshevMoments.maxOrder ? ChebyshevMoments(order: angularOrder) : nil
         spinOfType = localType.map { $0 >= 0 && Int($0) < envCount ? spins[Int($0)] : 0 }
     }
 
@@ -70,7 +73,12 @@ public struct ChebyshevFingerprint: Fingerprint {
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: cap) { sjBuf in
                     let sj = sjBuf.baseAddress!
                     let m = radialAndCompact(p, values, ux, uy, uz, fa, sfa, sj)
-                    angularValues(m, values, ux, uy, uz, fa, sfa, sj)
+                    if let moments {
+                        moments.accumulate(m, ux, uy, uz, fa, sfa, sj, unweighted: values + rN,
+                                           weighted: multi ? values + (2 * rN + aN) : nil)
+                    } else {
+                        angularValues(m, values, ux, uy, uz, fa, sfa, sj)
+                    }
                 }
             }
         }
