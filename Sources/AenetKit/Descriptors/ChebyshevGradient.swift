@@ -59,10 +59,11 @@ extension ChebyshevFingerprint {
                     }
                     for a in 0..<max(m - 1, 0) {
                         let ua = SIMD3(ux[a], uy[a], uz[a]), ia = 1.0 / p.distance[entry[a]]
+                        let dxdc = legacyAngularDomain ? ChebyshevConvention.legacyDerivativeFactor : 1.0
                         for b in (a + 1)..<m {
                             let ub = SIMD3(ux[b], uy[b], uz[b]), ib = 1.0 / p.distance[entry[b]]
                             let c = dot(ua, ub)
-                            let x = ((2.0 * c + 1.0) - 1.0) * 0.5
+                            let x = legacyAngularDomain ? ChebyshevConvention.legacyArgument(c) : ((2.0 * c + 1.0) - 1.0) * 0.5
                             let w = fa[a] * fa[b]
                             let sw = sj[a] * spin(p.type[entry[b]])   // stale s_j times s_k
                             let dca = (ub - c * ua) * ia, dcb = (ua - c * ub) * ib
@@ -80,7 +81,7 @@ extension ChebyshevFingerprint {
                                 }
                                 let v = w * tn
                                 values[rN &+ n] += v
-                                let ga = dwa * tn + (w * dtn) * dca, gb = dwb * tn + (w * dtn) * dcb
+                                let ga = dwa * tn + (w * (dtn * dxdc)) * dca, gb = dwb * tn + (w * (dtn * dxdc)) * dcb
                                 sink.add(rN &+ n, entry[a], ga); sink.add(rN &+ n, entry[b], gb)
                                 if multi {
                                     values[aw &+ n] += sw * v
