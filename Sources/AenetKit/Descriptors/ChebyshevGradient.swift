@@ -7,6 +7,12 @@ extension ChebyshevFingerprint {
 
     public func accumulateGradient(_ nb: Neighbourhood, weights: UnsafePointer<Double>,
                                    center: inout SIMD3<Double>, neighbours: UnsafeMutablePointer<Double>) {
+        weightedGradient(nb, weights: weights, center: &center, neighbours: neighbours)
+    }
+
+    /// The per-feature reference path of `accumulateGradient` (kept for tests of the fast kernel).
+    func accumulateGradientPerFeature(_ nb: Neighbourhood, weights: UnsafePointer<Double>,
+                                      center: inout SIMD3<Double>, neighbours: UnsafeMutablePointer<Double>) {
         var sink = WeightedGradient(weights: weights, neighbours: neighbours)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { v in
             kernel(nb, values: v.baseAddress!, sink: &sink)
