@@ -24,6 +24,14 @@ extension Behler2011Fingerprint {
                         ux[m] = p.dx[j] / d; uy[m] = p.dy[j] / d; uz[m] = p.dz[j] / d
                         m &+= 1
                     }
+                    // F(R) = exp(−ηR²)fc(R) of every entry for every angular term, computed once.
+                    let na = angular.count
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(2 * na * m, 1)) { fbuf in
+                    let ft = fbuf.baseAddress!, dft = ft + na * m
+                    for q in 0..<na {
+                        let t = angular[q]
+                        for a in 0..<m { (ft[q &* m &+ a], dft[q &* m &+ a]) = Self.radialWeight(dd[a], t.rc, t.eta) }
+                    }
                     radial.withUnsafeBufferPointer { rad in
                         angular.withUnsafeBufferPointer { ang in
                             for a in 0..<m {
@@ -41,12 +49,18 @@ extension Behler2011Fingerprint {
                                     let djk = (rjk.x * rjk.x + rjk.y * rjk.y + rjk.z * rjk.z).squareRoot()
                                     if djk > 1.0e-8 { rjk /= djk }
                                     let cost = min(max(ua.x * ub.x + ua.y * ub.y + ua.z * ub.z, -1.0), 1.0)
+                                    // fc(R_jk) depends only on Rc, which setups usually share: compute it once per Rc.
+                                    var lastRc = -1.0, fcjk = (0.0, 0.0)
                                     for q in lo..<hi {
-                                        angularTerm(ang[q], da, db, djk, ua, ub, rjk, cost, entry[a], entry[b], values, &sink)
+                                        if ang[q].kind == 4 && ang[q].rc != lastRc { lastRc = ang[q].rc; fcjk = Self.cutoff(djk, lastRc) }
+                                        let fij = (ft[q &* m &+ a], dft[q &* m &+ a]), fik = (ft[q &* m &+ b], dft[q &* m &+ b])
+                                        angularTerm(ang[q], da, db, djk, ua, ub, rjk, cost, fij, fik, fcjk,
+                                                    entry[a], entry[b], values, &sink)
                                     }
                                 }
                             }
                         }
+                    }
                     }
                 }
             }
@@ -81,20 +95,26 @@ extension Behler2011Fingerprint {
     @inline(__always)
     func angularTerm<S: GradientSink>(_ t: Term, _ dij: Double, _ dik: Double, _ djk: Double,
                                       _ uij: SIMD3<Double>, _ uik: SIMD3<Double>, _ ujk: SIMD3<Double>,
-                                      _ cost: Double, _ j: Int, _ k: Int,
+                                      _ cost: Double, _ fIJ: (Double, Double), _ fIK: (Double, Double),
+                                      _ fcJK: (f: Double, df: Double), _ j: Int, _ k: Int,
                                       _ values: UnsafeMutablePointer<Double>, _ sink: inout S) {
         guard dij < t.rc, dik < t.rc else { return }
         let withJK = t.kind == 4
         if withJK && djk >= t.rc { return }
         let arg = 0.5 * (1.0 + t.lambda * cost)
-        let f1 = pow(arg, t.zeta)
-        let (fij, dfij) = Self.radialWeight(dij, t.rc, t.eta)
-        let (fik, dfik) = Self.radialWeight(dik, t.rc, t.eta)
+        // Integer ζ (the usual case) by repeated squaring: pow dominated the cost; differs by ulps only.
+        let iz = Int(t.zeta)
+        let integral = Double(iz) == t.zeta && iz >= 1 && iz <= 64
+        let f1 = integral ? Self.power(arg, iz) : pow(arg, t.zeta)
+        let (fij, dfij) = fIJ, (fik, dfik) = fIK
         var fjk = 1.0, dfjk = 0.0
-        if withJK { (fjk, dfjk) = Self.radialWeight(djk, t.rc, t.eta) }
+        if withJK {   // sf_F2_ij with the cached fc
+            let e = exp(-t.eta * djk * djk)
+            fjk = e * fcJK.f; dfjk = e * (fcJK.df - 2.0 * t.eta * djk * fcJK.f)
+        }
         values[t.g] += 2.0 * (f1 * fij * fik * fjk)
         guard S.wantsDerivatives else { return }
-        let pre = 0.5 * t.zeta * t.lambda * pow(arg, t.zeta - 1.0)
+        let pre = 0.5 * t.zeta * t.lambda * (integral ? Self.power(arg, iz - 1) : pow(arg, t.zeta - 1.0))
         let df1j = pre * (-cost * (uij / dij) + uik / dij)
         let df1k = pre * (-cost * (uik / dik) + uij / dik)
         var gj = df1j * fij * fik * fjk + uij * f1 * dfij * fik * fjk
@@ -105,5 +125,11 @@ extension Behler2011Fingerprint {
         }
         sink.add(t.g, j, 2.0 * gj)
         sink.add(t.g, k, 2.0 * gk)
+    }
+
+    @inline(__always) static func power(_ x: Double, _ n: Int) -> Double {
+        var r = 1.0, b = x, e = n
+        while e > 0 { if e & 1 == 1 { r *= b }; b *= b; e >>= 1 }
+        return r
     }
 }

@@ -21,6 +21,8 @@ public struct ChebyshevFingerprint: Fingerprint {
     let spinOfType: [Double]
     let multi: Bool
     let rN: Int, aN: Int
+    /// O(n) angular evaluation for the values-only path (nil for high angular orders).
+    let moments: ChebyshevMoments?
 
     /// Expand cos θ on aenet 2.0.0–2.0.3's domain [0, π] (x = (2cosθ − π)/π) instead of 2.0.4's
     /// [−1, 1]: for potentials trained before 2.0.4 (github atomisticnet/aenet issue 10).
@@ -41,6 +43,7 @@ public struct ChebyshevFingerprint: Fingerprint {
         multi = envCount > 1
         count = (rN + aN) * (multi ? 2 : 1)
         let spins = Self.typeSpins(envCount)
+        moments = angularOrder <= ChebyshevMoments.maxOrder ? ChebyshevMoments(order: angularOrder) : nil
         spinOfType = localType.map { $0 >= 0 && Int($0) < envCount ? spins[Int($0)] : 0 }
     }
 
@@ -75,7 +78,13 @@ public struct ChebyshevFingerprint: Fingerprint {
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: cap) { sjBuf in
                     let sj = sjBuf.baseAddress!
                     let m = radialAndCompact(p, values, ux, uy, uz, fa, sfa, sj)
-                    angularValues(m, values, ux, uy, uz, fa, sfa, sj)
+                    // The moment tables hold T_n's coefficients in cos θ: 2.0.4's domain only.
+                    if let moments, !legacyAngularDomain {
+                        moments.accumulate(m, ux, uy, uz, fa, sfa, sj, unweighted: values + rN,
+                                           weighted: multi ? values + (2 * rN + aN) : nil)
+                    } else {
+                        angularValues(m, values, ux, uy, uz, fa, sfa, sj)
+                    }
                 }
             }
         }

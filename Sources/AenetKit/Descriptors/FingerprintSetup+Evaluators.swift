@@ -1,5 +1,3 @@
-// Temporary copy of the lead's FingerprintSetup → Fingerprint bridge (/work/setup-evaluators.swift.txt),
-// extended with the legacy-Chebyshev switch; the lead's version wins on merge.
 extension FingerprintSetup {
     /// Behler2011 functions in file order, with 0-based ENV indices.
     public var symmetryFunctions: [SymmetryFunction] {
@@ -21,7 +19,7 @@ extension FingerprintSetup {
     }
 
     /// The evaluator of this setup for a program whose species list is `globalTypes`.
-    /// `legacyChebyshev` selects the pre-2.0.4 angular domain (`ChebyshevConvention`).
+    /// `legacyChebyshev` selects aenet 2.0.0–2.0.3's angular domain (`ChebyshevConvention`).
     public func makeFingerprint(globalTypes: [String], legacyChebyshev: Bool = false) throws -> any Fingerprint {
         let local = localTypes(globalTypes: globalTypes)
         if isChebyshev {
@@ -36,4 +34,5 @@ extension FingerprintSetup {
         }
         throw AenetError("unknown fingerprint type '\(sfType)' for species \(atomType) (expected Chebyshev or Behler2011)")
     }
+
 }
