@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test suite (unit tests, self-made reference inputs, and the aenet cross-validation tests,
+# which skip with a message when ../shared is absent). Release build: the numerical tests are
+# 10-100x slower in debug.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+export OPENBLAS_NUM_THREADS=1
+swift test -c release "$@"
