@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "AenetKit", targets: ["AenetKit"]),
         .executable(name: "generate", targets: ["generate"]),
+        .executable(name: "augment", targets: ["augment"]),
+        .executable(name: "make-reference-inputs", targets: ["make-reference-inputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +24,13 @@ let package = Package(
             name: "generate",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "augment",
+            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "make-reference-inputs", dependencies: ["AenetKit"]),
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),
+        // Runs the built `augment` executable (prompt mode vs flag mode, exit codes).
+        .testTarget(name: "AugmentCLITests", dependencies: ["AenetKit", "augment"]),
     ]
 )
