@@ -3,10 +3,10 @@ import Foundation
 /// A generate.in deck split around its FILES block, the way augmentation needs it: the lines before
 /// the FILES keyword (kept verbatim), the structure paths, and the lines after the last path.
 ///
-/// The FILES keyword is found as aenet's count lookup finds it (spec §6.1/6.2): the first logical
-/// line (blank lines and lines whose first non-blank character is `!`, `#` or `%` skipped) whose
-/// first token is `FILES`, compared case-insensitively. The count is the first integer of the next
-/// logical line; the paths are the next `count` logical lines, each the whole trimmed line.
+/// The FILES keyword is found as aenet's count lookup finds it (spec §6.1/6.2, `Deck.find`): the
+/// first logical line whose first token is `FILES`, compared case-insensitively. The count is the
+/// first integer of the next logical line; the paths are the next `count` logical lines, each the
+/// whole trimmed line (as `GenerateInput` reads them).
 /// (aenet's structure loop itself needs upper-case `FILES` and takes the count from the very next
 /// physical line; `render` therefore always writes an upper-case `FILES` line directly followed by
 /// the count.)
@@ -29,48 +29,34 @@ public struct FilesDeck: Sendable, Equatable {
     }
 
     public static func read(path: String) throws -> FilesDeck {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AenetError(FileOutput.isDirectory(path) ? "is a directory, not a generate.in file"
-                                                          : "cannot read the generate.in file (missing or unreadable)", file: path)
-        }
-        return try parse(String(decoding: data, as: UTF8.self), path: path)
-    }
-
-    static func isLogical(_ line: Substring) -> Bool {
-        guard let first = line.first(where: { $0 != " " && $0 != "\t" && $0 != "\r" }) else { return false }
-        return first != "!" && first != "#" && first != "%"
+        if FileOutput.isDirectory(path) { throw AenetError("is a directory, not a generate.in file", file: path) }
+        return try FilesDeck(deck: Deck(path: path))
     }
 
     public static func parse(_ text: String, path: String = "<generate.in>") throws -> FilesDeck {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        try FilesDeck(deck: Deck(text: text, path: path))
+    }
+
+    /// Splits `deck` around its FILES block, found and read as `GenerateInput` reads it.
+    public init(deck: Deck) throws {
+        var lines = deck.lines
         if lines.last == "" { lines.removeLast() }
-        guard let k = lines.indices.first(where: {
-            isLogical(lines[$0]) && ListDirected.values(lines[$0]).first?.lowercased() == "files"
-        }) else {
-            throw AenetError("no FILES keyword: not a generate.in deck", file: path)
+        guard let k = deck.find("files") else {
+            throw AenetError("no FILES keyword: not a generate.in deck", file: deck.path)
         }
-        guard let c = lines.indices.dropFirst(k + 1).first(where: { isLogical(lines[$0]) }) else {
-            throw AenetError("the structure count after FILES is missing", file: path, line: k + 1)
+        let c = try deck.logicalLines(after: k, count: 1, what: "number of structures")[0]
+        guard let first = ListDirected.values(c.text).first, let count = ListDirected.int(first), count >= 0 else {
+            throw deck.error("expected the number of structures after FILES", line: c.index)
         }
-        guard let first = ListDirected.values(lines[c]).first, let count = ListDirected.int(first), count >= 0 else {
-            throw AenetError("expected the number of structures after FILES", file: path, line: c + 1)
+        let found = Array(deck.logicalLines(after: c.index).prefix(count))
+        guard found.count == count else {
+            throw deck.error("FILES announces \(count) structures but only \(found.count) paths follow", line: c.index)
         }
-        var paths: [String] = []
-        var pathLines: [Int] = []
-        var n = c + 1
-        while paths.count < count, n < lines.count {
-            if isLogical(lines[n]) {
-                paths.append(lines[n].trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r"))))
-                pathLines.append(n + 1)
-            }
-            n += 1
-        }
-        guard paths.count == count else {
-            throw AenetError("FILES announces \(count) structures but only \(paths.count) paths follow",
-                             file: path, line: c + 1)
-        }
-        return FilesDeck(head: lines[..<k].map(String.init), keywordLine: String(lines[k]), paths: paths,
-                         pathLines: pathLines, tail: lines[n...].map(String.init))
+        head = lines[..<k].map(String.init)
+        keywordLine = String(lines[k])
+        paths = found.map { $0.text.trimmingCharacters(in: .whitespaces) }
+        pathLines = found.map { $0.index + 1 }
+        tail = lines[((found.last?.index ?? c.index) + 1)...].map(String.init)
     }
 
     /// The same deck with its OUTPUT file renamed by inserting `suffix` before the extension
@@ -85,7 +71,7 @@ public struct FilesDeck: Sendable, Equatable {
             return String(name.dropLast(ext.count)) + suffix + ext
         }
         if let k = head.indices.first(where: {
-            FilesDeck.isLogical(head[$0][...]) && ListDirected.values(head[$0]).first?.lowercased() == "output"
+            Deck.logical(head[$0][...]) != nil && ListDirected.values(head[$0]).first?.lowercased() == "output"
         }) {
             let words = ListDirected.words(head[k][...])
             let value = words.count > 1 ? String(words[1]) : "refdata.train"
