@@ -34,7 +34,5 @@ let package = Package(
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),
-        // Runs the built `augment` executable (prompt mode vs flag mode, exit codes).
-        .testTarget(name: "AugmentCLITests", dependencies: ["AenetKit", "augment"]),
     ]
 )

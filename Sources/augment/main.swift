@@ -24,9 +24,10 @@ struct AugmentCommand: ParsableCommand {
             x, y or z: energy E − δ·F for +δ, E + δ·F for −δ. Parents are visited in FILES order, \
             atoms in file order, + before −, x y z, until ⌈a·N⌉ children exist.
 
-            The children keep the parent's forces (as PyITA does). Those are NOT the forces of the \
-            displaced structure, only an approximation with an error of order δ; aenet's training \
-            uses energies only, but do not train on these forces.
+            APPROXIMATE FORCES: the children keep the parent's forces (as PyITA does). Those are \
+            NOT the forces of the displaced structure, only an approximation with an error of order \
+            δ. aenet's train.x fits energies only, so this does not matter there; do not use the \
+            children for force training (generate.in FORCES, aenet-PyTorch).
 
             The children are written as <dir>/structureNNNN.xsf (1-based, at least 4 digits, full \
             precision) and the new generate.in is the old one with the FILES list replaced by the \
@@ -74,7 +75,7 @@ struct AugmentCommand: ParsableCommand {
     @Option(help: "Also write a tab-separated table child → parent, moved atom, displacement, max |δr|, ΔE, split set.")
     var provenance: String?
 
-    @Option(help: "Parent-level split: put this percentage of the parents in a separate test deck (<output stem>.test.in; the rest, with their children, in <output stem>.train.in), so no child shares a side with its parent's counterpart. Their OUTPUT names get -train/-test.")
+    @Option(help: "Parent-level split: put this percentage of the parents in a separate test deck (<output stem>.test.in; the rest, with their children, in <output stem>.train.in), so that a parent and its children always land on the same side. The OUTPUT names in the two decks get -train/-test.")
     var testPercent: Double?
 
     @Option(help: "Seed for choosing the test parents of --test-percent.")
@@ -135,6 +136,6 @@ if CommandLine.arguments.count == 1 {
     perform(request, showProgress: showProgress)
 } else {
     let command: AugmentCommand
-    do { command = try AugmentCommand.parseAsRoot() as! AugmentCommand } catch { AugmentCommand.exit(withError: error) }
+    do { command = try AugmentCommand.parse() } catch { AugmentCommand.exit(withError: error) }
     perform(command.request(), showProgress: showProgress && !command.quiet)
 }
