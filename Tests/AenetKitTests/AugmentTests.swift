@@ -253,6 +253,7 @@ func writeDeck(_ dir: TemporaryDirectory, _ structures: [(String, Structure)], e
         fails("good.in", out: "taken.in", naming: "taken.in")
         fails("good.in", out: "good.in", naming: "good.in")
         fails("good.in", out: "nodir/new.in", naming: "nodir/new.in")
+        fails("good.in", structures: "nodir/aug", naming: "nodir/aug")
         #expect(try String(contentsOfFile: d + "/taken.in", encoding: .utf8) == "keep me")
     }
 }

@@ -93,6 +93,11 @@ public enum Augmenter {
             throw AenetError("the test percentage must be at least 0 and below 100 (got \(p))")
         }
 
+        for (value, what) in [(request.deckPath, "existing generate.in"), (request.outputDeckPath, "new generate.in"),
+                              (request.structuresDirectory, "directory for the new XSF files")] where value.isEmpty {
+            throw AenetError("no path given for the \(what)")
+        }
+
         // 1. Read the deck and every parent; nothing is written before this succeeds.
         let deck = try FilesDeck.read(path: request.deckPath)
         var parents: [Structure] = []
