@@ -50,7 +50,7 @@ func writeDeck(_ dir: TemporaryDirectory, _ structures: [(String, Structure)], e
     }
 
     @Test func childCountsAndOrders() {
-        #expect(Augmentation.requestedCount(parents: 10, factor: 1.1) == 11)   // 11.000000000000002 → 11
+        #expect(Augmentation.requestedCount(parents: 50, factor: 1.1) == 55)   // 55.00000000000001 → 55 (PyITA: 56)
         #expect(Augmentation.requestedCount(parents: 3, factor: 1.5) == 5)     // ⌈4.5⌉, as PyITA
         #expect(Augmentation.requestedCount(parents: 7, factor: 0.3) == 3)
         // Sequential: the first parent gives all 6·n before the second gives any.

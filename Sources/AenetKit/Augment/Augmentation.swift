@@ -68,7 +68,7 @@ public enum Augmentation {
     }
 
     /// ⌈x⌉, but a value within 1e-9 (relative) of an integer counts as that integer, so that
-    /// a = 1.1 with N = 10 asks for 11 children, not the 12 that 11.000000000000002 would give.
+    /// a = 1.1 with N = 50 asks for 55 children, not the 56 that 55.00000000000001 gives PyITA.
     public static func ceilCount(_ x: Double) -> Int {
         let r = x.rounded()
         if abs(x - r) <= 1e-9 * max(1, abs(x)) { return Int(r) }
