@@ -108,11 +108,13 @@ func fail(_ message: String) -> Never {
 
 func perform(_ request: AugmentRequest, showProgress: Bool) {
     do {
+        var reporter: ProgressReporter?
         let progress: ((Int, Int) -> Void)? = showProgress ? { done, total in
-            FileHandle.standardError.write(Data("\rwriting structures: \(done)/\(total)".utf8))
-            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            if reporter == nil { reporter = ProgressReporter(label: "augment", total: total, unit: "files") }
+            reporter?.update(done)
         } : nil
         let s = try Augmenter.run(request, progress: progress)
+        reporter?.finish()
         var line = "augment: \(s.parents) parents, \(s.children) new structures in \(s.structuresDirectory)"
         if s.children < s.requested { line += " (\(s.requested) asked for; the parents have no more displacements)" }
         line += "; \(s.outputDeckPath) lists \(s.parents + s.children) structures"
