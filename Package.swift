@@ -33,6 +33,6 @@ let package = Package(
             name: "aenet-compat",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),
+        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit", "generate"]),
     ]
 )
