@@ -38,7 +38,7 @@ struct AugmentCommand: ParsableCommand {
             Nothing is written unless the whole run succeeds; an existing output deck is refused \
             (see --overwrite), a non-empty structure directory is always refused.
             """,
-        version: "augment 1.0.0 (aenet-swift; PyITA-compatible defaults)"
+        version: "augment \(AenetKitVersion.string)"
     )
 
     @Argument(help: "The existing generate.in whose FILES are the parent structures.")
