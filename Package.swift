@@ -1,13 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The command-line tools: thin executables over AenetKit.
+let tools = ["generate", "predict", "augment"]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
 let package = Package(
     name: "aenet-swift",
-    products: [
-        .library(name: "AenetKit", targets: ["AenetKit"]),
-        .executable(name: "generate", targets: ["generate"]),
-        .executable(name: "predict", targets: ["predict"]),
-    ],
+    products: [.library(name: "AenetKit", targets: ["AenetKit"])]
+        + (tools + ["aenet-compat", "make-reference-inputs"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -21,18 +23,9 @@ let package = Package(
         // Vectorised tanh/exp through glibc's libmvec (runtime CPU dispatch, no compiler flags).
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
         .target(name: "AenetKit", dependencies: ["COpenBLAS", "CVecMath"]),
-        .executableTarget(
-            name: "generate",
-            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "predict",
-            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .executableTarget(
-            name: "aenet-compat",
-            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
-        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit", "generate"]),
-    ]
+        .executableTarget(name: "make-reference-inputs", dependencies: ["AenetKit"]),
+        .executableTarget(name: "aenet-compat", dependencies: ["AenetKit", argumentParser]),
+        // The tests run the tools as a user would, so they are built with the tests.
+        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"] + tools.map { .target(name: $0) }),
+    ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetKit", "COpenBLAS", argumentParser]) }
 )

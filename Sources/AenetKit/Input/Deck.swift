@@ -19,8 +19,10 @@ public struct Deck: Sendable {
 
     public init(text: String, path: String = "<deck>") {
         self.path = path
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.last == "\r" ? $0.dropLast() : $0
+        // Split the UTF-8 bytes at LF: as Characters, CR LF is one grapheme and would not split.
+        lines = text.utf8.split(separator: 10, omittingEmptySubsequences: false).map {
+            let line = text[$0.startIndex..<$0.endIndex]
+            return line.utf8.last == 13 ? line.dropLast() : line
         }
     }
 

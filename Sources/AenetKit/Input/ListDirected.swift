@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fortran list-directed reading as gfortran does it, for the values of aenet's decks.
 ///
 /// Values are separated by blanks, commas and semicolons; an unquoted `/` ends the read
@@ -27,6 +29,72 @@ public enum ListDirected {
     }
 
     public static func values(_ line: String) -> [Substring] { values(line[...]) }
+
+    // MARK: Byte-level versions for bulk data (XSF files), same rules as `values`/`double`.
+
+    /// The byte ranges of the values in `b[line]` (quotes excluded), replacing `out`'s contents.
+    public static func valueRanges(_ b: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, into out: inout [Range<Int>]) {
+        out.removeAll(keepingCapacity: true)
+        var i = line.lowerBound
+        let end = line.upperBound
+        while i < end {
+            let ch = b[i]
+            if ch == 32 || ch == 9 || ch == 44 || ch == 59 || ch == 13 { i += 1; continue }  // blank tab , ; CR
+            if ch == 47 { break }                                                          // /
+            if ch == 39 || ch == 34 {                                                      // ' "
+                var j = i + 1
+                while j < end, b[j] != ch { j += 1 }
+                out.append((i + 1)..<j)
+                i = j < end ? j + 1 : j
+                continue
+            }
+            var j = i
+            while j < end {
+                let c = b[j]
+                if c == 32 || c == 9 || c == 44 || c == 59 || c == 47 || c == 13 { break }
+                j += 1
+            }
+            out.append(i..<j)
+            i = j
+        }
+    }
+
+    /// `double(_:)` of the bytes `b[r]`. Plain decimal numbers (`-1.5`, `2e-3`) go straight to
+    /// strtod; anything else (`1.5d0`, `1.0-3`, `3*2.0`) takes the general path.
+    public static func double(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Double? {
+        guard !r.isEmpty, r.count < 64 else { return r.isEmpty ? nil : double(text(b, r)) }
+        var plain = true
+        for i in r {
+            let c = b[i]
+            switch c {
+            case 48...57, 46, 101, 69: continue                                       // digits . e E
+            case 43 where i == r.lowerBound || b[i - 1] == 101 || b[i - 1] == 69: continue  // + at the start or after e
+            case 45 where i == r.lowerBound || b[i - 1] == 101 || b[i - 1] == 69: continue  // -
+            default: plain = false
+            }
+            break
+        }
+        guard plain else { return double(text(b, r)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> Double? in
+            for (k, i) in r.enumerated() { buf[k] = CChar(bitPattern: b[i]) }
+            buf[r.count] = 0
+            var endp: UnsafeMutablePointer<CChar>?
+            let v = strtod(buf.baseAddress!, &endp)
+            return endp == buf.baseAddress! + r.count ? v : nil
+        }
+    }
+
+    /// A species name from the bytes `b[r]`: its first two characters, as aenet keeps them.
+    public static func speciesName(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        if r.count <= 2 || (b[r.lowerBound] < 128 && b[r.lowerBound + 1] < 128 && b[r.lowerBound + 2] < 128) {
+            return String(decoding: UnsafeBufferPointer(rebasing: b[r.lowerBound..<min(r.upperBound, r.lowerBound + 2)]), as: UTF8.self)
+        }
+        return String(text(b, r).prefix(2))
+    }
+
+    static func text(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Substring {
+        String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)[...]
+    }
 
     /// Blank-separated words where `/` is an ordinary character: how we read paths.
     ///
