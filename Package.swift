@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "AenetKit", targets: ["AenetKit"]),
         .executable(name: "generate", targets: ["generate"]),
+        .executable(name: "predict", targets: ["predict"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,9 +18,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "AenetKit", dependencies: ["COpenBLAS"]),
+        // Vectorised tanh/exp through glibc's libmvec (runtime CPU dispatch, no compiler flags).
+        .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
+        .target(name: "AenetKit", dependencies: ["COpenBLAS", "CVecMath"]),
         .executableTarget(
             name: "generate",
+            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "predict",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),

@@ -1,0 +1,7 @@
+#ifndef CVECMATH_H
+#define CVECMATH_H
+/* Vectorised elementwise math over double arrays (glibc libmvec when the CPU allows it).
+   y may alias x. Results agree with glibc's scalar functions to a few ulp. */
+void cvm_tanh(const double *x, double *y, long n);
+void cvm_exp(const double *x, double *y, long n);
+#endif
