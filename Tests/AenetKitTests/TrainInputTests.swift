@@ -18,7 +18,7 @@ private func deck(_ s: String) -> Deck { Deck(text: s, path: "train.in") }
     #expect(t.method == .bfgs && t.sampling == .sequential && t.saveEnergies && t.l2 == 0)
     let n = try t.networks(for: ["O", "Ti"])
     #expect(n.map(\.species) == ["O", "Ti"])
-    #expect(n[1].hidden.map(\.nodes) == [10, 5] && n[1].hidden.map(\.activation) == [1, 4])
+    #expect(n[1].hidden.map(\.nodes) == [10, 5] && n[1].hidden.map(\.activation) == [.tanh, .twist])
     #expect(throws: AenetError.self) { try t.networks(for: ["Ti", "O", "Zr"]) }
     #expect(throws: AenetError.self) { try t.networks(for: ["Ti"]) }
 }

@@ -80,39 +80,11 @@ public enum Sampling: String, Sendable, CaseIterable {
     case sequential, random, weighted, energy
 }
 
-/// Activation names of train.in and their aenet codes (spec §3.1): 0 linear, 1 tanh, 2 sigmoid,
-/// 3 mtanh, 4 twist. aenet compares names case-sensitively and falls back to tanh for unknown
-/// names; we accept any case and reject unknown names.
-public enum ActivationName {
-    public static func code(_ name: String) -> Int32? {
-        switch name.lowercased() {
-        case "linear", "l": return 0
-        case "tanh", "t": return 1
-        case "sigmoid", "s": return 2
-        case "mtanh", "m": return 3
-        case "twist", "w": return 4
-        default: return nil
-        }
-    }
-
-    /// Text of aenet's network summary (`ff_print_info`).
-    public static func longName(_ code: Int32) -> String {
-        switch code {
-        case 0: return "linear function (linear)"
-        case 1: return "hyperbolic tangent (tanh)"
-        case 2: return "logistic function (sigmoid)"
-        case 3: return "scaled hyperbolic tangent (mtanh)"
-        case 4: return "scaled hyperbolic tangent + linear twisting (twist)"
-        default: return ""
-        }
-    }
-}
-
 /// One NETWORKS line: species, file and hidden layers.
 public struct NetworkSpec: Sendable, Equatable {
     public var species: String
     public var file: String
-    public var hidden: [(nodes: Int, activation: Int32)]
+    public var hidden: [(nodes: Int, activation: Activation)]
     /// Physical line (0-based) in the deck, for error messages.
     public var line: Int
 
@@ -240,13 +212,14 @@ public struct TrainInput: Sendable {
             guard let nh = Int(w[2]), nh >= 0, w.count >= 3 + nh else {
                 throw deck.error("malformed architecture: '\(w[2...].joined(separator: " "))' must be the number of hidden layers followed by that many nodes:activation items", line: j)
             }
-            var hidden: [(Int, Int32)] = []
+            var hidden: [(Int, Activation)] = []
             for item in w[3..<(3 + nh)] {
                 let parts = item.split(separator: ":", omittingEmptySubsequences: false)
                 guard parts.count == 2, let n = Int(parts[0]), n > 0 else {
                     throw deck.error("malformed hidden layer '\(item)'; write nodes:activation, e.g. 10:tanh", line: j)
                 }
-                guard let code = ActivationName.code(String(parts[1])) else {
+                // aenet compares names case-sensitively and falls back to tanh; we accept any case, reject unknown names.
+                guard let code = Activation(name: String(parts[1]).lowercased()) else {
                     throw deck.error("unknown activation '\(parts[1])' in '\(item)'; use linear, tanh, sigmoid, mtanh or twist", line: j)
                 }
                 hidden.append((n, code))
