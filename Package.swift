@@ -29,6 +29,10 @@ let package = Package(
             name: "predict",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .executableTarget(
+            name: "aenet-compat",
+            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),
     ]
 )

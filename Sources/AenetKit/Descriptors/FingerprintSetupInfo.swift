@@ -53,11 +53,4 @@ extension FingerprintSetup {
         return s + "\n"
     }
 }
-
-extension FortranFormat {
-    /// `Aw` for a value shorter than the field *as stored in a character(len=w) variable*:
-    /// the value is blank padded on the right (e.g. species names in A2).
-    static func leftA(_ s: String, _ w: Int) -> String {
-        s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count)
-    }
-}
+// (FortranFormat.leftA now comes from main's FortranFormat.swift.)

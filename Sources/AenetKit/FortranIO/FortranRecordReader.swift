@@ -57,7 +57,7 @@ public struct FortranRecord {
     let data: Data
     let start: Int
     public let count: Int
-    unowned let reader: FortranRecordReader
+    let reader: FortranRecordReader
     let number: Int
     private var cursor = 0
 

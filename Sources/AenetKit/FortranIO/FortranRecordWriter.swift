@@ -2,7 +2,7 @@ import Foundation
 
 /// Builds a file of Fortran unformatted sequential records (`[i4 n][n bytes][i4 n]`, little endian),
 /// the framing of every binary file aenet writes (spec §1).
-public struct FortranRecordWriter {
+public struct FortranRecordWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var recordStart: Int?
 

@@ -31,6 +31,11 @@ public enum FortranFormat {
         s.count >= w ? String(s.prefix(w)) : String(repeating: " ", count: w - s.count) + s
     }
 
+    /// A character variable of length `w` written with plain `A`: blank padded on the right.
+    public static func leftA(_ s: String, _ w: Int) -> String {
+        s.count >= w ? String(s.prefix(w)) : s + String(repeating: " ", count: w - s.count)
+    }
+
     /// aenet's `io_adjustl(x, digits)`: `F50.digits`, left-adjusted.
     public static func adjustl(_ x: Double, digits: Int = 2) -> String {
         f(x, 50, digits).trimmingCharacters(in: .whitespaces)
