@@ -1,22 +1,11 @@
 import Foundation
 
-/// Location of the shared aenet reference outputs (`../shared/aenet-reference` beside the
-/// repository), or nil when absent; compat tests then skip with a message.
+/// aenet's reference outputs (`../shared/aenet-reference`), or nil when absent; compat tests then
+/// skip with a message.
 enum CompatData {
-    static let root: String? = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<4 {
-            dir.deleteLastPathComponent()
-            let candidate = dir.appendingPathComponent("../shared/aenet-reference").standardized.path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-        }
-        if let env = ProcessInfo.processInfo.environment["AENET_REFERENCE"] { return env }
-        return nil
-    }()
-
     static func path(_ rel: String) -> String? {
-        guard let r = root else { return nil }
-        let p = r + "/" + rel
+        guard TestPaths.hasShared else { return nil }
+        let p = TestPaths.shared.appendingPathComponent("aenet-reference/" + rel).path
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 
