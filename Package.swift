@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "AenetKit", targets: ["AenetKit"]),
         .executable(name: "generate", targets: ["generate"]),
         .executable(name: "predict", targets: ["predict"]),
+        .executable(name: "train", targets: ["train"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +32,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "aenet-compat",
+            dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "train",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"]),

@@ -30,7 +30,7 @@ public enum Normalization {
         guard let setups = footer.setups else {
             throw AenetError("the training set has no fingerprint setups in its footer (not written by generate?)", file: rawPath)
         }
-        var text = "\n" + AenetText.header("Training set normalization") + "\n"
+        var text = AenetText.header("Training set normalization") + "\n"
         text += " The training set will be normalized now.  Depending on its size this\n"
         text += " process can take a while.  The normalized data set will be written to\n"
         text += " another file. Load that file in future to avoid this step.\n\n"

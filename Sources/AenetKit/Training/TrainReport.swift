@@ -16,12 +16,13 @@ public enum TrainReport {
          MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
          Mozilla Public License, v. 2.0, for more details.
 
+
         """
 
     /// The closing timestamp and banner.
     public static func closing(date: Date = Date()) -> String {
         let blank = " " + String(repeating: " ", count: 70)
-        return "\n" + blank + "\n " + AenetText.centered(AenetText.timestamp(date)) + "\n" + blank + "\n"
+        return blank + "\n " + AenetText.centered(AenetText.timestamp(date)) + "\n" + blank + "\n"
             + AenetText.header("Neural Network training done.", rule: "=")
     }
 
@@ -34,7 +35,7 @@ public enum TrainReport {
 
     /// `Training details`: method, parameters, counts and the test structures.
     public static func details(method: TrainMethod, iterations: Int, isTest: [Bool], restarted: Bool) -> String {
-        var s = "\n" + AenetText.header("Training details") + "\n"
+        var s = AenetText.header("Training details") + "\n"
         s += " Training method         : \(method.displayName)\n"
         switch method {
         case let .ekf(l, l0, st, pn, ad, _):
@@ -63,7 +64,7 @@ public enum TrainReport {
 
     /// `Training process` header and the epoch-table heading.
     public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String) -> String {
-        var s = "\n" + AenetText.header("Training process") + "\n"
+        var s = AenetText.header("Training process") + "\n"
         s += " Weight optimization for \(iterations) epochs using the \(method.displayName) method.\n\n"
         s += " Sampling type               : \(sampling)\n" + extra + "\n"
         s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|\n"
