@@ -1,1 +1,48 @@
-print("generate: not yet")
+import AenetKit
+import ArgumentParser
+import COpenBLAS
+import Foundation
+
+@main
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Featurize XSF structures into an aenet training set (drop-in for aenet's generate.x).",
+        discussion: """
+        Reads an aenet generate.in deck (TYPES, SETUPS, FILES, OUTPUT, FORCES, FORCESPERCENT, TIMING, \
+        DEBUG) and writes the training set in aenet 2.0.4's binary layout, readable by aenet's train.x \
+        and by our train. stdout has generate.x's layout; redirect it to generate.out as usual. \
+        Progress (structures/s, ETA) goes to stderr when it is a terminal.
+
+        Paths in the deck are relative to the current directory, as with generate.x.
+        """,
+        version: AenetKitVersion.string
+    )
+
+    @Argument(help: "The generate.in deck.")
+    var deck: String
+
+    @Option(help: "Worker threads for featurization (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        openblas_set_num_threads(1)
+        do {
+            let input = try GenerateInput(path: deck)
+            let out = TextOutput()
+            out.write(TrainingSetGenerator.banner)
+            let generator = try TrainingSetGenerator(input: input)
+            for w in generator.setupWarnings { FileHandle.standardError.write(Data("generate: warning: \(w)\n".utf8)) }
+            do {
+                try generator.run(output: out, threads: max(1, threads))
+            } catch {
+                out.flush()
+                throw error
+            }
+            out.flush()
+        } catch let e as AenetError {
+            FileHandle.standardError.write(Data("generate: error: \(e)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import AenetKit
+
+/// The generate executable on small decks made here: errors, exit codes, no partial output.
+@Suite struct GenerateCLITests {
+    static let setup = "ATOM H\nENV 1\nH\nRMIN 0.5\nBASIS type=Chebyshev\nradial_Rc = 3.0 radial_N = 4 angular_Rc = 2.5 angular_N = 2\n"
+
+    func scratch(_ xsfs: [String: String], deck: String) throws -> TemporaryDirectory {
+        let d = try TemporaryDirectory()
+        try d.write("H.stp", Self.setup)
+        for (name, text) in xsfs { try d.write(name, text) }
+        try d.write("generate.in", deck)
+        return d
+    }
+
+    static let h2 = "# total energy = -2.0 eV\nATOMS\nH 0 0 0 0 0 0.1\nH 0 0 0.8 0 0 -0.1\n"
+    static func deck(_ files: [String], output: String = "h.train") -> String {
+        "OUTPUT \(output)\nTYPES\n1\nH -0.5\nSETUPS\nH H.stp\nFILES\n\(files.count)\n" + files.joined(separator: "\n") + "\n"
+    }
+
+    @Test func writesATrainingSetThatReadsBack() throws {
+        let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]))
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try TrainingSetReader(path: d.url.appendingPathComponent("h.train").path)
+        let s = try #require(try reader.next())
+        #expect(s.energy == -1.0)          // E_total − 2 · E_atom(H)
+        #expect(s.coordinates[0] == 1e-6)  // isolated structures are shifted to min = 1e-6 as in aenet
+        let footer = try reader.footer()
+        #expect(footer.setups?.first?.neval == 2)
+        #expect(r.stdout.contains("      1       2       1  -5.00000000E-01  a.xsf"))
+    }
+
+    @Test(arguments: [
+        ("missing.xsf", "cannot read structure file"),
+        ("noforces.xsf", "needs an energy"),
+        ("close.xsf", "closer than RMIN"),
+        ("helium.xsf", "not in TYPES"),
+    ])
+    func badStructuresFailWithoutOutput(_ file: String, _ message: String) throws {
+        let d = try scratch([
+            "a.xsf": Self.h2,
+            "noforces.xsf": "# total energy = -1\nATOMS\nH 0 0 0\nH 0 0 1\n",
+            "close.xsf": "# total energy = -1\nATOMS\nH 0 0 0 0 0 0\nH 0 0 0.3 0 0 0\n",
+            "helium.xsf": "# total energy = -1\nATOMS\nHe 0 0 0 0 0 0\nH 0 0 1 0 0 0\n",
+        ], deck: Self.deck(["a.xsf", file]))
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(file) && r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(!d.exists("h.train"))
+        #expect(d.contents("").allSatisfy { !$0.hasPrefix(".h.train") }, "temporary file left behind")
+    }
+
+    @Test func refusesToOverwriteAnExistingTrainingSet() throws {
+        let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]))
+        try d.write("h.train", "precious")
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status != 0 && r.stderr.contains("already exists"))
+        #expect(try String(contentsOf: d.url.appendingPathComponent("h.train"), encoding: .utf8) == "precious")
+    }
+
+    @Test func lowerCaseFilesWorks() throws {
+        let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]).replacingOccurrences(of: "FILES", with: "files"))
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(d.exists("h.train"))
+    }
+
+    @Test func helpAndVersion() throws {
+        let d = try TemporaryDirectory()
+        let h = try runTool("generate", ["--help"], in: d.url)
+        #expect(h.status == 0 && h.stdout.contains("generate.in"))
+        let v = try runTool("generate", ["--version"], in: d.url)
+        #expect(v.status == 0 && v.stdout.contains("aenet 2.0.4"))
+        let missing = try runTool("generate", ["nonexistent.in"], in: d.url)
+        #expect(missing.status != 0 && missing.stderr.contains("nonexistent.in"))
+    }
+}
