@@ -8,9 +8,10 @@ struct TrainLoop {
     init(command: TrainCommand) { c = command }
 
     /// (MAE, RMSE) in eV/atom and the per-structure errors of a data set at the current weights.
-    func errors(_ d: TrainingData, _ ev: LossEvaluator, _ w: [Double]) -> (mae: Double, rmse: Double, dE: [Double]) {
-        var e = [Double](repeating: 0, count: d.structureCount)
-        let sse = e.withUnsafeMutableBufferPointer { ev.loss(w, data: d, errors: $0.baseAddress!) }
+    func errors(_ d: TrainingData, _ ev: LossEvaluator, _ w: [Double], known: [Double]? = nil) -> (mae: Double, rmse: Double, dE: [Double]) {
+        var e = known ?? [Double](repeating: 0, count: d.structureCount)
+        let sse = known.map { $0.reduce(0) { $0 + 0.5 * $1 * $1 } }
+            ?? e.withUnsafeMutableBufferPointer { ev.loss(w, data: d, errors: $0.baseAddress!) }
         let n = Double(d.structureCount), scale = c.set.header.scale
         return (e.reduce(0) { $0 + abs($1) / n } / scale, (2 * sse / n).squareRoot() / scale, e)
     }
@@ -41,7 +42,9 @@ struct TrainLoop {
         }
         out.write(TrainReport.processHeader(iterations: input.iterations, method: input.method, sampling: trainer.sampling.rawValue, extra: extra))
         func report(_ epoch: Int) {
-            let tr = errors(c.trainData, ev, trainer.weights), te = errors(c.testData, ev, trainer.weights)
+            // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
+            let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
+            let tr = errors(c.trainData, ev, trainer.weights, known: known), te = errors(c.testData, ev, trainer.weights)
             trainer.trainErrors = tr.dE
             out.write(TrainReport.epochLine(epoch, [tr.mae, tr.rmse, te.mae, te.rmse]))
             out.flush()

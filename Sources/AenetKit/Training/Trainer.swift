@@ -16,6 +16,10 @@ public final class Trainer {
     /// dE of every training structure at the last full evaluation (used by `weighted` sampling).
     public var trainErrors: [Double]
 
+    /// dE of every training structure from the last full-set gradient evaluation, and the weights
+    /// it was made at: lets the epoch report skip a second pass when nothing changed since.
+    var lastErrors: [Double] = []
+    var lastErrorsWeights: [Double] = []
     var lbfgs: LBFGS?
     var adam: Adam?
     var sd: OnlineSD?
@@ -79,7 +83,16 @@ public final class Trainer {
 
     /// Loss and gradient of a batch (nil = whole training set) with the L2 term scaled to its share.
     func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
-        var f = g.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, structures: batch, gradient: $0.baseAddress!) }
+        var f: Double
+        if batch == nil {
+            if lastErrors.count != train.structureCount { lastErrors = Array(repeating: 0, count: train.structureCount) }
+            f = g.withUnsafeMutableBufferPointer { gp in
+                lastErrors.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, gradient: gp.baseAddress!, errors: $0.baseAddress!) }
+            }
+            lastErrorsWeights = w
+        } else {
+            f = g.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, structures: batch, gradient: $0.baseAddress!) }
+        }
         if l2 > 0 {
             let share = Double(batch?.count ?? train.structureCount) / Double(train.structureCount)
             f += 0.5 * l2 * share * dot(w, w)
