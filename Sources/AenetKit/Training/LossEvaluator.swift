@@ -119,11 +119,9 @@ public final class LossEvaluator: @unchecked Sendable {
                 let x = ws[t].prepare(batch: rows)
                 guard rows > 0 else { continue }
                 var r = 0
-                data.features[t].withUnsafeBufferPointer { f in
-                    for s in batch {
-                        let a = data.atomOffsets[t][s], k = data.atoms(ofSpecies: t, in: s)
-                        (x + r * n).update(from: f.baseAddress! + a * n, count: k * n); r += k
-                    }
+                for s in batch {
+                    let k = data.atoms(ofSpecies: t, in: s)
+                    data.copyRows(species: t, first: data.atomOffsets[t][s], count: k, to: x + r * n); r += k
                 }
                 let o = networks[t].forward(ws[t], derivatives: gradient != nil)
                 r = 0

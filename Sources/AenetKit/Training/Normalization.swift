@@ -87,8 +87,17 @@ public struct LoadedTrainingSet {
     public var setups: [FingerprintSetup]
     public var data: TrainingData
 
-    /// Reads a normalized set into memory.
-    public static func load(path: String) throws -> LoadedTrainingSet {
+    /// Whether a set of `bytes` should be streamed from its file rather than copied into memory:
+    /// when it would take more than half of the physical memory, or when AENET_TRAIN_STREAM=1.
+    public static func shouldStream(bytes: Int) -> Bool {
+        if let v = ProcessInfo.processInfo.environment["AENET_TRAIN_STREAM"] { return v == "1" }
+        return UInt64(bytes) > ProcessInfo.processInfo.physicalMemory / 2
+    }
+
+    /// Reads a normalized set into memory, or maps it for streaming (see `shouldStream`).
+    public static func load(path: String, streaming: Bool? = nil) throws -> LoadedTrainingSet {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if streaming ?? shouldStream(bytes: size) { return try loadStreaming(path: path) }
         let reader = try TrainingSetReader(path: path)
         guard reader.header.normalized else { throw AenetError("training set is not normalized", file: path) }
         let footer = try reader.footer()
@@ -104,6 +113,48 @@ public struct LoadedTrainingSet {
         }
         guard data.structureCount > 0 else { throw AenetError("the training set contains no structures", file: path) }
         return LoadedTrainingSet(path: path, header: reader.header, footer: footer, setups: setups, data: data)
+    }
+
+    /// Maps the file and records where each atom's fingerprint is; nothing else is copied.
+    static func loadStreaming(path: String) throws -> LoadedTrainingSet {
+        guard FileManager.default.fileExists(atPath: path) else { throw AenetError("file not found", file: path) }
+        let mapped: Data
+        do { mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        catch { throw AenetError("cannot map file (\(error.localizedDescription))", file: path) }
+        let r = FortranRecordReader(data: mapped, name: path)
+        let header = try TrainingSetHeader.read(from: r)
+        guard header.normalized else { throw AenetError("training set is not normalized", file: path) }
+        let nTypes = header.typeNames.count
+        var structures: [(String, Double, [Int], [Int], [Int])] = []   // path, energy, species, offsets, nsf
+        for _ in 0..<header.structureCount {
+            try r.skip()
+            var rec = try r.next(); let name = try rec.restAsString()
+            rec = try r.next(); let nAtoms = try rec.int()
+            guard nAtoms > 0, nAtoms < 10_000_000 else { throw r.failure("implausible atom count \(nAtoms)") }
+            rec = try r.next(); let energy = try rec.double()
+            var species: [Int] = [], offsets: [Int] = [], nsf: [Int] = []
+            for _ in 0..<nAtoms {
+                rec = try r.next(); let t = try rec.int() - 1
+                guard (0..<nTypes).contains(t) else { throw r.failure("atom type \(t + 1) outside 1…\(nTypes)") }
+                try r.skip(); try r.skip()
+                rec = try r.next(); let n = try rec.int()
+                let g = try r.next()
+                guard g.count == 8 * n else { throw r.failure("fingerprint record of \(g.count) bytes for \(n) values") }
+                species.append(t); offsets.append(g.start); nsf.append(n)
+            }
+            structures.append((name, energy, species, offsets, nsf))
+        }
+        let footer = try TrainingSetFooter.read(from: r, typeCount: nTypes)
+        guard let setups = footer.setups else { throw AenetError("the training set has no fingerprint setups in its footer", file: path) }
+        let data = TrainingData(featureCounts: setups.map(\.nsf), mapped: mapped)
+        for (name, energy, species, offsets, nsf) in structures {
+            for (t, n) in zip(species, nsf) where n != setups[t].nsf {
+                throw AenetError("structure \(name): fingerprint of length \(n), the setup of its species has \(setups[t].nsf)", file: path)
+            }
+            data.append(path: name, energy: energy, species: species, offsets: offsets)
+        }
+        guard data.structureCount > 0 else { throw AenetError("the training set contains no structures", file: path) }
+        return LoadedTrainingSet(path: path, header: header, footer: footer, setups: setups, data: data)
     }
 
     /// The training-set info stored in potentials and printed by train.x.
