@@ -38,6 +38,6 @@ let package = Package(
             name: "train",
             dependencies: ["AenetKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit", "generate", "train"]),
+        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit", "generate", "train", "predict"]),
     ]
 )

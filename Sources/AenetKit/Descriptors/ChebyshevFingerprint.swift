@@ -24,6 +24,11 @@ public struct ChebyshevFingerprint: Fingerprint {
     /// O(n) angular evaluation for the values-only path (nil for high angular orders).
     let moments: ChebyshevMoments?
 
+    /// Expand cos θ on aenet 2.0.0–2.0.3's domain [0, π] (x = (2cosθ − π)/π) instead of 2.0.4's
+    /// [−1, 1]: for potentials trained before 2.0.4 (github atomisticnet/aenet issue 10).
+    /// See `ChebyshevConvention`.
+    public var legacyAngularDomain = false
+
     /// aenet's d > EPS guards (ext/sfbasis.f90 EPS = 1e-12).
     static let eps = 1.0e-12
 
@@ -73,7 +78,8 @@ public struct ChebyshevFingerprint: Fingerprint {
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: cap) { sjBuf in
                     let sj = sjBuf.baseAddress!
                     let m = radialAndCompact(p, values, ux, uy, uz, fa, sfa, sj)
-                    if let moments {
+                    // The moment tables hold T_n's coefficients in cos θ: 2.0.4's domain only.
+                    if let moments, !legacyAngularDomain {
                         moments.accumulate(m, ux, uy, uz, fa, sfa, sj, unweighted: values + rN,
                                            weighted: multi ? values + (2 * rN + aN) : nil)
                     } else {
@@ -153,7 +159,8 @@ public struct ChebyshevFingerprint: Fingerprint {
                     let f = load(fa + b), sf = load(sfa + b)
                     let c = xa * load(ux + b) + ya * load(uy + b) + za * load(uz + b)
                     // aenet rescales cos from [-1,1]: x = (2c − r0 − r1)/(r1 − r0) = ((2c + 1) − 1)/2.
-                    let x = ((2.0 * c + 1.0) - 1.0) * 0.5
+                    let x = legacyAngularDomain ? (2.0 * c - ChebyshevConvention.pi) / ChebyshevConvention.pi
+                        : ((2.0 * c + 1.0) - 1.0) * 0.5
                     accU[0] += f; accW[0] += sf
                     if na > 1 {
                         accU[1] += f * x; accW[1] += sf * x

@@ -7,89 +7,8 @@ extension ChebyshevFingerprint {
 
     public func accumulateGradient(_ nb: Neighbourhood, weights: UnsafePointer<Double>,
                                    center: inout SIMD3<Double>, neighbours: UnsafeMutablePointer<Double>) {
-        center += contractedGradient(nb, weights, neighbours)
-    }
-
-    /// Σ_g w_g ∂G_g/∂r with the weights folded into each term first: per pair one polynomial
-    /// P(c) = Σ_n (λ_n + s_j s_k μ_n) T_n(c) and its derivative instead of aN separate gradients.
-    /// Returns the centre's gradient (minus the sum over entries).
-    func contractedGradient(_ nb: Neighbourhood, _ w: UnsafePointer<Double>,
-                            _ out: UnsafeMutablePointer<Double>) -> SIMD3<Double> {
-        let rr = radialCutoff, rw = rN + aN, aw = 2 * rN + aN, na = aN
-        let cap = nb.count + 4
-        var cen = SIMD3<Double>(0, 0, 0)
-        nb.withPointers { p in
-            for j in 0..<p.count {
-                let d = p.distance[j]
-                guard d <= rr && d > Self.eps else { continue }
-                let (f, df) = Self.cutoff(d, rr)
-                let x = (2.0 * d - rr) / rr, dxdd = 2.0 / rr
-                let s = multi ? spin(p.type[j]) : 0
-                var acc = 0.0, tm = 1.0, t = x, um = 1.0, uc = 2.0 * x
-                for n in 0..<rN {
-                    let tn: Double, dtn: Double
-                    switch n {
-                    case 0: tn = 1; dtn = 0
-                    case 1: tn = x; dtn = 1
-                    default:
-                        tn = 2.0 * x * t - tm; tm = t; t = tn
-                        dtn = Double(n) * uc
-                        let un = 2.0 * x * uc - um; um = uc; uc = un
-                    }
-                    let lam = multi ? w[n] + s * w[rw &+ n] : w[n]
-                    acc += lam * (df * tn + f * (dtn * dxdd))
-                }
-                let g = p.r(j) / d * acc
-                let q = out + 3 &* j
-                q[0] += g.x; q[1] += g.y; q[2] += g.z; cen -= g
-            }
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 10 * cap + count) { buf in
-                let ux = buf.baseAddress!, uy = ux + cap, uz = uy + cap, fa = uz + cap, sfa = fa + cap
-                let sj = sfa + cap, dfa = sj + cap, gx = dfa + cap, gy = gx + cap, gz = gy + cap, junk = gz + cap
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: cap) { eBuf in
-                    let entry = eBuf.baseAddress!
-                    let m = radialAndCompact(p, junk, ux, uy, uz, fa, sfa, sj, entry: entry, dfa: dfa)
-                    gx.update(repeating: 0, count: 3 * cap)
-                    for a in 0..<max(m - 1, 0) {
-                        let ua = SIMD3(ux[a], uy[a], uz[a]), ia = 1.0 / p.distance[entry[a]]
-                        var ga = SIMD3<Double>(0, 0, 0)
-                        for b in (a + 1)..<m {
-                            let ub = SIMD3(ux[b], uy[b], uz[b]), ib = 1.0 / p.distance[entry[b]]
-                            let c = dot(ua, ub)
-                            let x = ((2.0 * c + 1.0) - 1.0) * 0.5
-                            var pu = w[rN], dpu = 0.0, pw = multi ? w[aw] : 0, dpw = 0.0
-                            if na > 1 {
-                                pu += w[rN &+ 1] * x; dpu += w[rN &+ 1]
-                                if multi { pw += w[aw &+ 1] * x; dpw += w[aw &+ 1] }
-                                var tm = 1.0, t = x, um = 1.0, uc = 2.0 * x
-                                var n = 2
-                                while n < na {
-                                    let tn = 2.0 * x * t - tm; tm = t; t = tn
-                                    let dtn = Double(n) * uc
-                                    let un = 2.0 * x * uc - um; um = uc; uc = un
-                                    pu += w[rN &+ n] * tn; dpu += w[rN &+ n] * dtn
-                                    if multi { pw += w[aw &+ n] * tn; dpw += w[aw &+ n] * dtn }
-                                    n &+= 1
-                                }
-                            }
-                            let sw = multi ? sj[a] * spin(p.type[entry[b]]) : 0   // stale s_j times s_k
-                            let pol = pu + sw * pw, dpol = dpu + sw * dpw
-                            let wab = fa[a] * fa[b], wd = wab * dpol
-                            ga += (dfa[a] * fa[b] * pol) * ua + wd * ((ub - c * ua) * ia)
-                            let gb = (fa[a] * dfa[b] * pol) * ub + wd * ((ua - c * ub) * ib)
-                            gx[b] += gb.x; gy[b] += gb.y; gz[b] += gb.z
-                        }
-                        gx[a] += ga.x; gy[a] += ga.y; gz[a] += ga.z
-                    }
-                    for a in 0..<m {
-                        let q = out + 3 &* entry[a]
-                        q[0] += gx[a]; q[1] += gy[a]; q[2] += gz[a]
-                        cen -= SIMD3(gx[a], gy[a], gz[a])
-                    }
-                }
-            }
-        }
-        return cen
+        // The contracted, four-partners-at-a-time kernel (ChebyshevForceKernel.swift).
+        weightedGradient(nb, weights: weights, center: &center, neighbours: neighbours)
     }
 
     /// Values and analytic derivatives, pair by pair (scalar; the values-only path is vectorised).
@@ -99,6 +18,7 @@ extension ChebyshevFingerprint {
         values.update(repeating: 0, count: count)
         let cap = nb.count + 4
         let rr = radialCutoff, rw = rN + aN, aw = 2 * rN + aN
+        let dxdc = legacyAngularDomain ? ChebyshevConvention.legacyDerivativeFactor : 1.0   // dx/dcos θ
         nb.withPointers { p in
             // Radial blocks with derivatives (values again, so that this path is self-contained).
             for j in 0..<p.count {
@@ -140,7 +60,7 @@ extension ChebyshevFingerprint {
                         for b in (a + 1)..<m {
                             let ub = SIMD3(ux[b], uy[b], uz[b]), ib = 1.0 / p.distance[entry[b]]
                             let c = dot(ua, ub)
-                            let x = ((2.0 * c + 1.0) - 1.0) * 0.5
+                            let x = legacyAngularDomain ? ChebyshevConvention.legacyArgument(c) : ((2.0 * c + 1.0) - 1.0) * 0.5
                             let w = fa[a] * fa[b]
                             let sw = sj[a] * spin(p.type[entry[b]])   // stale s_j times s_k
                             let dca = (ub - c * ua) * ia, dcb = (ua - c * ub) * ib
@@ -158,7 +78,7 @@ extension ChebyshevFingerprint {
                                 }
                                 let v = w * tn
                                 values[rN &+ n] += v
-                                let ga = dwa * tn + (w * dtn) * dca, gb = dwb * tn + (w * dtn) * dcb
+                                let ga = dwa * tn + (w * (dtn * dxdc)) * dca, gb = dwb * tn + (w * (dtn * dxdc)) * dcb
                                 sink.add(rN &+ n, entry[a], ga); sink.add(rN &+ n, entry[b], gb)
                                 if multi {
                                     values[aw &+ n] += sw * v

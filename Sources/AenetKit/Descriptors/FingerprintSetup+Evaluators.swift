@@ -19,12 +19,15 @@ extension FingerprintSetup {
     }
 
     /// The evaluator of this setup for a program whose species list is `globalTypes`.
-    public func makeFingerprint(globalTypes: [String]) throws -> any Fingerprint {
+    /// `legacyChebyshev` selects aenet 2.0.0–2.0.3's angular domain (`ChebyshevConvention`).
+    public func makeFingerprint(globalTypes: [String], legacyChebyshev: Bool = false) throws -> any Fingerprint {
         let local = localTypes(globalTypes: globalTypes)
         if isChebyshev {
             let p = chebyshevParameters
-            return ChebyshevFingerprint(radialCutoff: p.radialRc, radialOrder: p.radialN, angularCutoff: p.angularRc,
-                                        angularOrder: p.angularN, localType: local, envCount: envTypes.count)
+            var f = ChebyshevFingerprint(radialCutoff: p.radialRc, radialOrder: p.radialN, angularCutoff: p.angularRc,
+                                         angularOrder: p.angularN, localType: local, envCount: envTypes.count)
+            f.legacyAngularDomain = legacyChebyshev
+            return f
         }
         if isBehler2011 {
             return Behler2011Fingerprint(functions: symmetryFunctions, localType: local, envCount: envTypes.count)

@@ -64,6 +64,20 @@ public struct Potential: Sendable {
     /// pot_print_info's text: species, file, training-set info, network and setup.
     public var infoText: String {
         " Atomic species : \(species.trimmingBlanks)\n File name      : \(path)\n\n"
-            + trainingSet.infoText + network.infoText + setup.infoText
+            + trainingSet.formattedInfo().dropFirst() + network.infoText + setup.formattedInfo()
+    }
+}
+
+extension TrainingSetInfo {
+    /// The free-atom energy of `species`, nil when the training set did not contain it.
+    public func atomicEnergy(of species: String) -> Double? {
+        typeNames.firstIndex(of: species).map { atomicEnergies[$0] }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing blanks (Fortran's trim(adjustl(…))).
+    var trimmingBlanks: String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

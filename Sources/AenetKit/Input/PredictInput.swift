@@ -42,7 +42,7 @@ public struct PredictInput: Sendable {
         path = deck.path
         guard let t = deck.find("TYPES") else { throw AenetError("no TYPES keyword (the list of species)", file: deck.path) }
         let nt = try Self.count(deck, t, "TYPES")
-        for (_, line) in try deck.logicalLines(after: t, count: nt, what: "species names (TYPES)") {
+        for (_, line) in try deck.logicalLines(after: t, count: nt + 1, what: "the number of species and their names (TYPES)").dropFirst() {
             let name = String(ListDirected.values(line).first?.prefix(2) ?? "")
             guard !types.contains(name) else { throw deck.error("species \(name) listed twice in TYPES", line: t) }
             types.append(name)

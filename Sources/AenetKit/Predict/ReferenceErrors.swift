@@ -1,0 +1,72 @@
+import Foundation
+
+/// Errors of the predictions against the reference energies and forces in the structure files
+/// (beyond aenet; opt-in). Energies compare per atom: the total energy when the file has one,
+/// else the cohesive energy.
+public struct ReferenceErrors: Sendable {
+    /// One structure's comparison.
+    public struct Row: Sendable {
+        public var file: String
+        public var atoms: Int
+        public var reference: Double
+        public var predicted: Double
+        /// (E_pred − E_ref)/N in eV/atom.
+        public var energyErrorPerAtom: Double
+        /// Over the force components of this structure (nil without reference or predicted forces).
+        public var forceMAE: Double?
+        public var forceRMSE: Double?
+    }
+
+    public private(set) var rows: [Row] = []
+    private var forceAbsSum = 0.0, forceSqSum = 0.0, forceComponents = 0
+
+    public init() {}
+
+    /// Adds a structure; structures without a reference energy are ignored.
+    public mutating func add(file: String, structure s: Structure, prediction p: Prediction) {
+        let pair: (Double, Double)? = if let e = s.totalEnergy { (e, p.totalEnergy) }
+            else if let e = s.cohesiveEnergy { (e, p.cohesiveEnergy) } else { nil }
+        var fMAE: Double?, fRMSE: Double?
+        if let ref = s.forces, let f = p.forces, ref.count == f.count {
+            var a = 0.0, q = 0.0
+            for (u, v) in zip(ref, f) { let d = v - u; a += abs(d.x) + abs(d.y) + abs(d.z); q += (d * d).sum() }
+            forceAbsSum += a; forceSqSum += q; forceComponents += 3 * f.count
+            fMAE = a / Double(3 * f.count); fRMSE = (q / Double(3 * f.count)).squareRoot()
+        }
+        guard let (ref, pred) = pair else { return }
+        rows.append(Row(file: file, atoms: s.atomCount, reference: ref, predicted: pred,
+                        energyErrorPerAtom: (pred - ref) / Double(s.atomCount), forceMAE: fMAE, forceRMSE: fRMSE))
+    }
+
+    /// The summary printed after aenet's normal output.
+    public var summary: String {
+        var t = " " + String(repeating: "=", count: 70) + "\n"
+        t += " Errors against the reference data in the structure files\n\n"
+        let e = rows.map { abs($0.energyErrorPerAtom) * 1000 }
+        t += " Structures with reference energy  : \(rows.count)\n"
+        if !e.isEmpty {
+            let sorted = e.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            t += " Energy MAE            (meV/atom)  : \(FortranFormat.f(e.reduce(0, +) / Double(e.count), 14, 4))\n"
+            t += " Energy RMSE           (meV/atom)  : \(FortranFormat.f((e.reduce(0) { $0 + $1 * $1 } / Double(e.count)).squareRoot(), 14, 4))\n"
+            t += " Energy median |error| (meV/atom)  : \(FortranFormat.f(median, 14, 4))\n"
+        }
+        t += " Force components compared         : \(forceComponents)\n"
+        if forceComponents > 0 {
+            t += " Force MAE             (eV/Ang)    : \(FortranFormat.f(forceAbsSum / Double(forceComponents), 14, 6))\n"
+            t += " Force RMSE            (eV/Ang)    : \(FortranFormat.f((forceSqSum / Double(forceComponents)).squareRoot(), 14, 6))\n"
+        }
+        return t + "\n"
+    }
+
+    /// Per-structure errors as CSV (energies in eV, per-atom error in meV/atom, forces in eV/Å).
+    public var csv: String {
+        var t = "file,atoms,E_reference,E_predicted,dE_meV_per_atom,force_MAE,force_RMSE\n"
+        for r in rows {
+            let quoted = r.file.contains(",") || r.file.contains("\"") ? "\"" + r.file.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : r.file
+            t += "\(quoted),\(r.atoms),\(r.reference),\(r.predicted),\(r.energyErrorPerAtom * 1000),"
+            t += (r.forceMAE.map { "\($0)" } ?? "") + "," + (r.forceRMSE.map { "\($0)" } ?? "") + "\n"
+        }
+        return t
+    }
+}
