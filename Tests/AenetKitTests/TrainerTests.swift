@@ -32,3 +32,21 @@ func methodLowersTheError(_ m: TrainMethod) throws {
         _ = t.epoch()
     }
 }
+
+/// The L2-regularized objective's gradient matches finite differences (full set and a batch).
+@Test func regularizedGradientMatchesFiniteDifferences() throws {
+    let data = syntheticData(structures: 10)
+    let ev = LossEvaluator(networks: syntheticNetworks(.sigmoid), threads: 1)
+    let t = try Trainer(evaluator: ev, train: data, method: .bfgs, sampling: .sequential, l2: 0.3, rng: GfortranRandom(clock: 1))
+    let w = ev.weights
+    for batch in [nil, [1, 4, 4, 7]] as [[Int]?] {
+        var g = [Double](repeating: 0, count: w.count), tmp = g
+        _ = t.lossAndGradient(w, &g, batch: batch)
+        for k in stride(from: 0, to: w.count, by: 3) {
+            var wp = w, wm = w
+            wp[k] += 1e-6; wm[k] -= 1e-6
+            let fd = (t.lossAndGradient(wp, &tmp, batch: batch) - t.lossAndGradient(wm, &tmp, batch: batch)) / 2e-6
+            #expect(abs(fd - g[k]) <= 1e-6 * max(1, abs(fd)))
+        }
+    }
+}

@@ -43,7 +43,7 @@ public enum TrainReport {
             s += listDirected("  Measuring noise       : ", st) + listDirected("  Process noise         : ", pn)
             s += listDirected("  Adaptive EKF threshold: ", ad)
         case let .lm(b, lr, it, conv, _):
-            s += "   Batch size            : \(FortranFormat.i(Int(b), 11))\n   Batch iterations      : \(FortranFormat.i(Int(it), 11))\n"
+            s += "   Batch size            : \(FortranFormat.i(Int(b), 12))\n   Batch iterations      : \(FortranFormat.i(Int(it), 12))\n"
             s += listDirected("  Initial learning rate : ", lr) + listDirected("  Target error          : ", conv)
         case let .onlineSD(a, g):
             s += listDirected("  Learning rate         : ", g) + listDirected("  Momentum rate         : ", a)
