@@ -61,3 +61,17 @@ func lossGradientMatchesFiniteDifferences(_ a: Activation) {
     #expect(abs(f1 - f2) < 1e-12 * f1)
     #expect(zip(g1, g2).allSatisfy { abs($0 - $1) < 1e-12 })
 }
+
+/// The parallel Jacobian equals the per-structure derivatives column by column.
+@Test func parallelJacobianMatchesStructureDerivatives() {
+    let data = syntheticData(structures: 9)
+    let ev = LossEvaluator(networks: syntheticNetworks(.mtanh), threads: 2)
+    let w = ev.weights, list = [8, 0, 3, 3, 5]
+    var jac = [Double](repeating: 0, count: w.count * list.count), err = [Double](repeating: 0, count: list.count)
+    ev.jacobian(w, data: data, structures: list, into: &jac, errors: &err)
+    for (j, s) in list.enumerated() {
+        var d = [Double](repeating: 0, count: w.count)
+        let e = ev.structureError(w, data: data, structure: s, derivative: &d)
+        #expect(e == err[j] && Array(jac[(j * w.count)..<((j + 1) * w.count)]) == d)
+    }
+}

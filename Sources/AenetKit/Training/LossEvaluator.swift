@@ -76,6 +76,25 @@ public final class LossEvaluator: @unchecked Sendable {
         return e
     }
 
+    /// Errors dE_s and Jacobian columns ∂dE_s/∂w (column-major weightCount × list.count) of the
+    /// structures in `list`, computed on all threads (each with its own scratch networks).
+    public func jacobian(_ w: [Double], data: TrainingData, structures list: [Int],
+                         into jac: UnsafeMutablePointer<Double>, errors: UnsafeMutablePointer<Double>) {
+        setWeights(w)
+        let n = weightCount
+        nonisolated(unsafe) let jOut = jac, eOut = errors
+        let workers = min(threads, max(1, list.count))
+        concurrentWorkers(workers) { k in
+            for j in stride(from: k, to: list.count, by: workers) {
+                let col = jOut + j * n
+                col.update(repeating: 0, count: n)
+                var e = 0.0
+                _ = self.evaluate([list[j]], data: data, ws: self.workspaces[k], gradient: col, errors: nil, scale: 0, single: &e)
+                eOut[j] = e
+            }
+        }
+    }
+
     /// Contiguous parts of `list` with about equal atom counts, one per thread.
     private func split(_ list: [Int], data: TrainingData) -> [Range<Int>] {
         let total = list.reduce(0) { $0 + data.atomCounts[$1] }

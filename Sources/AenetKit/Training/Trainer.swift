@@ -137,9 +137,8 @@ public final class Trainer {
             for k in 0..<nb {
                 let batch = (0..<b).map { order[(k * b + $0) % order.count] }
                 var jac = [Double](repeating: 0, count: weights.count * batch.count), err = [Double](repeating: 0, count: batch.count)
-                for (j, st) in batch.enumerated() {
-                    err[j] = structureError(st)
-                    jac.withUnsafeMutableBufferPointer { p in for i in 0..<weights.count { p[j * weights.count + i] = scratch[i] } }
+                jac.withUnsafeMutableBufferPointer { jp in
+                    err.withUnsafeMutableBufferPointer { evaluator.jacobian(weights, data: train, structures: batch, into: jp.baseAddress!, errors: $0.baseAddress!) }
                 }
                 _ = lm!.step(&weights, jacobian: jac, errors: err, l2: l2 * Double(batch.count) / Double(train.structureCount)) { w in
                     self.evaluator.loss(w, data: self.train, structures: batch)

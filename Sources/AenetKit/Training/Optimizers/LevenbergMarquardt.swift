@@ -18,11 +18,16 @@ public struct LevenbergMarquardt: Sendable {
     public mutating func step(_ w: inout [Double], jacobian: [Double], errors: [Double], l2: Double = 0,
                               sse: ([Double]) -> Double) -> Double {
         let nw = w.count, nb = errors.count
+        // The big products and the Cholesky solve are the rare BLAS calls that scale over cores;
+        // everything else runs with one BLAS thread and parallelises over structures.
+        let cores = Int32(max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)))
+        openblas_set_num_threads(cores)
         var H = [Double](repeating: 0, count: nw * nw)
         // H = J Jᵀ (upper triangle suffices for Cholesky 'U').
         cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(nw), Int32(nb), 1.0, jacobian, Int32(nw), 0.0, &H, Int32(nw))
         var grad = [Double](repeating: 0, count: nw)
         cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(nw), Int32(nb), 1.0, jacobian, Int32(nw), errors, 1, 0.0, &grad, 1)
+        openblas_set_num_threads(1)
         let w0 = w
         let penalty: ([Double]) -> Double = { v in l2 == 0 ? 0 : 0.5 * l2 * v.reduce(0) { $0 + $1 * $1 } }
         let sse0 = 0.5 * errors.reduce(0) { $0 + $1 * $1 } + penalty(w0)
@@ -33,7 +38,9 @@ public struct LevenbergMarquardt: Sendable {
             var delta = grad
             var n = Int32(nw), nrhs: Int32 = 1, lda = Int32(nw), info: Int32 = 0
             var uplo = CChar(UInt8(ascii: "U"))
+            openblas_set_num_threads(cores)
             dposv_(&uplo, &n, &nrhs, &A, &lda, &delta, &lda, &info, 1)
+            openblas_set_num_threads(1)
             if info != 0 { mu *= adjust; continue }   // not positive definite: more damping
             let trial = zip(w0, delta).map { $0 - $1 }
             let s = sse(trial) + penalty(trial)
