@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The command-line tools: thin executables over AenetKit.
-let tools = ["generate", "predict", "augment"]
+let tools = ["generate", "train", "predict", "augment"]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 

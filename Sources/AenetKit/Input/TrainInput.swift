@@ -1,0 +1,252 @@
+import Foundation
+
+/// A training method with aenet's parameters and defaults (spec §6.3).
+public enum TrainMethod: Sendable, Equatable {
+    /// L-BFGS (aenet: L-BFGS-B 3.0 with m = 20, pgtol 1e-6), one gradient evaluation per epoch.
+    case bfgs
+    /// Online steepest descent with momentum: Δ ← alpha·Δ − gamma·g, per structure.
+    case onlineSD(alpha: Double, gamma: Double)
+    case adam(mu: Double, b1: Double, b2: Double, eps: Double, sampleSize: Double, batchSize: Double)
+    case ekf(lambda: Double, lambda0: Double, state: Double, pnoise: Double, adaptive: Double, wgroup: Double)
+    case lm(batchSize: Double, learnRate: Double, iter: Double, conv: Double, adjust: Double)
+
+    /// Parameter names (in aenet's order) and defaults of each method token.
+    static let parameters: [String: [(String, Double)]] = [
+        "bfgs": [],
+        "online_sd": [("alpha", 0.01), ("gamma", 0.9)],
+        "adam": [("mu", 0.001), ("b1", 0.9), ("b2", 0.999), ("eps", 1e-8), ("samplesize", 500), ("batchsize", 1)],
+        "ekf": [("lambda", 0.999), ("lambda0", 0.97), ("state", 10), ("pnoise", 0), ("adaptive", 0.6), ("wgroup", 100)],
+        "lm": [("batchsize", 1000), ("learnrate", 0.1), ("iter", 1), ("conv", 1e-3), ("adjust", 10)],
+    ]
+
+    /// The name aenet prints (`Training method`).
+    public var displayName: String {
+        switch self {
+        case .bfgs: return "Limited Memory BFGS"
+        case .onlineSD: return "Gradient Descent (online)"
+        case .adam: return "Adaptive Moment Estimation (Adam)"
+        case .ekf: return "Extended Kalman Filter"
+        case .lm: return "Levenberg-Marquardt"
+        }
+    }
+
+    /// The lower-case name stored in `train.restart`.
+    public var token: String {
+        switch self {
+        case .bfgs: return "bfgs"
+        case .onlineSD: return "online_sd"
+        case .adam: return "adam"
+        case .ekf: return "ekf"
+        case .lm: return "lm"
+        }
+    }
+
+    /// aenet's `trn_param` array, in its order (printed in `Training details`).
+    public var parameterValues: [Double] {
+        switch self {
+        case .bfgs: return []
+        case let .onlineSD(a, g): return [a, g]
+        case let .adam(a, b, c, d, e, f): return [a, b, c, d, e, f]
+        case let .ekf(a, b, c, d, e, f): return [a, b, c, d, e, f]
+        case let .lm(a, b, c, d, e): return [a, b, c, d, e]
+        }
+    }
+
+    /// Builds the method from its token and `key=value` settings.
+    /// `online_gd` (aenet's documented name, which crashes aenet) means `online_sd` here.
+    public static func make(token: String, settings: [String: Double]) throws -> TrainMethod {
+        var t = token.lowercased()
+        if t == "online_gd" { t = "online_sd" }
+        guard let spec = parameters[t] else {
+            throw AenetError("unknown training method '\(token)'; use bfgs, lm, online_sd (online_gd), adam or ekf")
+        }
+        for k in settings.keys where !spec.contains(where: { $0.0 == k }) {
+            let known = spec.isEmpty ? "it takes none" : "known: " + spec.map(\.0).joined(separator: ", ")
+            throw AenetError("unknown parameter '\(k)' for method \(t) (\(known); names are case-sensitive)")
+        }
+        let v = spec.map { settings[$0.0] ?? $0.1 }
+        switch t {
+        case "bfgs": return .bfgs
+        case "online_sd": return .onlineSD(alpha: v[0], gamma: v[1])
+        case "adam": return .adam(mu: v[0], b1: v[1], b2: v[2], eps: v[3], sampleSize: v[4], batchSize: v[5])
+        case "ekf": return .ekf(lambda: v[0], lambda0: v[1], state: v[2], pnoise: v[3], adaptive: v[4], wgroup: v[5])
+        default: return .lm(batchSize: v[0], learnRate: v[1], iter: v[2], conv: v[3], adjust: v[4])
+        }
+    }
+}
+
+/// The order in which training structures are visited within an epoch (spec §7.5).
+public enum Sampling: String, Sendable, CaseIterable {
+    case sequential, random, weighted, energy
+}
+
+/// One NETWORKS line: species, file and hidden layers.
+public struct NetworkSpec: Sendable, Equatable {
+    public var species: String
+    public var file: String
+    public var hidden: [(nodes: Int, activation: Activation)]
+    /// Physical line (0-based) in the deck, for error messages.
+    public var line: Int
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.species == b.species && a.file == b.file && a.line == b.line
+            && a.hidden.map(\.nodes) == b.hidden.map(\.nodes) && a.hidden.map(\.activation) == b.hidden.map(\.activation)
+    }
+}
+
+/// Everything train.in says (spec §6.3), read the way aenet reads it, with clear errors where
+/// aenet would crash or silently misbehave.
+public struct TrainInput: Sendable {
+    public var trainingSet: String
+    public var testPercent: Double = 10
+    public var iterations: Int = 10
+    public var maxEnergy: Double = .greatestFiniteMagnitude
+    public var sampling: Sampling = .sequential
+    /// True when SAMPLING was given explicitly (bfgs then warns that it uses sequential).
+    public var samplingGiven = false
+    public var method: TrainMethod = .bfgs
+    /// The method token as typed (aenet prints it in error messages).
+    public var methodToken = "bfgs"
+    /// NETWORKS lines in file order; matched to species by `network(for:)`.
+    public var networks: [NetworkSpec] = []
+    public var saveEnergies = false
+    public var timing = false
+    public var debug = false
+    /// L2 weight decay λ of `REGULARIZATION l2=λ` (0 = off; aenet 2.0.4 ignores the keyword).
+    public var l2: Double = 0
+    public let deckPath: String
+
+    public init(path: String) throws { try self.init(deck: Deck(path: path)) }
+
+    public init(deck: Deck) throws {
+        deckPath = deck.path
+        guard let ts = deck.word("TRAININGSET"), !ts.isEmpty else {
+            throw AenetError("TRAININGSET is missing (the training-set file written by generate)", file: deck.path)
+        }
+        trainingSet = ts
+        if let v = try deck.double("TESTPERCENT") {
+            guard (0..<100).contains(v) else { throw deck.error("TESTPERCENT must be in [0, 100)", line: deck.find("TESTPERCENT")!) }
+            testPercent = v
+        }
+        if let v = try deck.int("ITERATIONS") {
+            guard v >= 0 else { throw deck.error("ITERATIONS must not be negative", line: deck.find("ITERATIONS")!) }
+            iterations = v
+        }
+        if let v = try deck.double("MAXENERGY") { maxEnergy = v }
+        try readMethod(deck)
+        if let (i, v) = deck.arguments("SAMPLING") {
+            let w = v.first.map { String($0).lowercased() } ?? ""
+            guard let s = Sampling(rawValue: w) else {
+                throw deck.error("unknown SAMPLING '\(w)'; use sequential, random, weighted or energy", line: i)
+            }
+            sampling = s; samplingGiven = true
+        }
+        saveEnergies = try deck.flag("SAVE_ENERGIES") ?? false
+        timing = try deck.flag("TIMING") ?? false
+        debug = try deck.flag("DEBUG") ?? false
+        try readRegularization(deck)
+        try readNetworks(deck)
+    }
+
+    /// METHOD, then the method and its `key=value` parameters on the next logical line.
+    private mutating func readMethod(_ deck: Deck) throws {
+        guard let i = deck.find("METHOD") else { return }
+        guard let (j, line) = deck.logicalLines(after: i).first(where: { _ in true }),
+              let token = ListDirected.values(line).first else {
+            throw deck.error("METHOD must be followed by a line naming the method (bfgs, lm, online_sd, adam, ekf)", line: i)
+        }
+        methodToken = String(token)
+        let settings = try Self.keyValues(line, deck: deck, line: j)
+        do { method = try TrainMethod.make(token: methodToken, settings: settings) }
+        catch let e as AenetError { throw deck.error(e.message, line: j) }
+        if case .adam = method { sampling = .random } // aenet's preset; SAMPLING overrides it
+    }
+
+    /// `REGULARIZATION l2=λ` on the keyword line or on the next logical line (published decks).
+    private mutating func readRegularization(_ deck: Deck) throws {
+        guard let i = deck.find("REGULARIZATION"), let l = Deck.logical(deck.lines[i]) else { return }
+        var settings = try Self.keyValues(l, deck: deck, line: i)
+        if settings.isEmpty, let (j, next) = deck.logicalLines(after: i).first(where: { _ in true }),
+           next.contains("=") {
+            settings = try Self.keyValues(next, deck: deck, line: j)
+        }
+        for k in settings.keys where k != "l2" {
+            throw deck.error("unknown REGULARIZATION parameter '\(k)' (only l2=… is supported)", line: i)
+        }
+        guard let v = settings["l2"], v >= 0 else {
+            throw deck.error("REGULARIZATION needs l2=<non-negative number>", line: i)
+        }
+        l2 = v
+    }
+
+    /// All `key=value` pairs of a line (exact keys; aenet's substring search confuses
+    /// `lambda` with `lambda0`, quirk Q4).
+    static func keyValues(_ line: Substring, deck: Deck, line index: Int) throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        var rest = line[...]
+        while let eq = rest.firstIndex(of: "=") {
+            let before = rest[..<eq].reversed().drop(while: { $0 == " " })
+            let key = String(before.prefix(while: { !" \t,;".contains($0) }).reversed())
+            let after = rest[rest.index(after: eq)...]
+            guard !key.isEmpty, let tok = ListDirected.values(after).first else {
+                throw deck.error("malformed key=value setting near '\(rest.prefix(30))'", line: index)
+            }
+            guard let v = ListDirected.double(tok) else {
+                throw deck.error("'\(tok)' is not a number for \(key)", line: index)
+            }
+            out[key] = v
+            rest = after[tok.endIndex...]
+        }
+        return out
+    }
+
+    /// NETWORKS: lines `Sym path nHidden n1:act1 …` until the first line that is not one.
+    private mutating func readNetworks(_ deck: Deck) throws {
+        guard let i = deck.find("NETWORKS") else {
+            throw AenetError("NETWORKS is missing (one line per species: Sym file nHidden n:act …)", file: deck.path)
+        }
+        for (j, line) in deck.logicalLines(after: i) {
+            let w = ListDirected.words(line)
+            guard w.count >= 3, Int(w[2]) != nil else { break }
+            let species = String(w[0].prefix(2))
+            guard let nh = Int(w[2]), nh >= 0, w.count >= 3 + nh else {
+                throw deck.error("malformed architecture: '\(w[2...].joined(separator: " "))' must be the number of hidden layers followed by that many nodes:activation items", line: j)
+            }
+            var hidden: [(Int, Activation)] = []
+            for item in w[3..<(3 + nh)] {
+                let parts = item.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let n = Int(parts[0]), n > 0 else {
+                    throw deck.error("malformed hidden layer '\(item)'; write nodes:activation, e.g. 10:tanh", line: j)
+                }
+                // aenet compares names case-sensitively and falls back to tanh; we accept any case, reject unknown names.
+                guard let code = Activation(name: String(parts[1]).lowercased()) else {
+                    throw deck.error("unknown activation '\(parts[1])' in '\(item)'; use linear, tanh, sigmoid, mtanh or twist", line: j)
+                }
+                hidden.append((n, code))
+            }
+            if w.count > 3 + nh, !w[3 + nh].hasPrefix("!") {
+                throw deck.error("malformed architecture: \(w.count - 3 - nh) item(s) after the \(nh) hidden layers", line: j)
+            }
+            if networks.contains(where: { $0.species == species }) {
+                throw deck.error("second network for species \(species)", line: j)
+            }
+            networks.append(NetworkSpec(species: species, file: String(w[1]), hidden: hidden, line: j))
+        }
+        if networks.isEmpty { throw deck.error("NETWORKS is followed by no network line (Sym file nHidden n:act …)", line: i) }
+    }
+
+    /// The networks in the order of `species` (the training set's), or a clear error when a species
+    /// has no network or a network names a species absent from the training set.
+    public func networks(for species: [String]) throws -> [NetworkSpec] {
+        for n in networks where !species.contains(n.species) {
+            throw AenetError("network for species \(n.species) but the training set has only \(species.joined(separator: ", "))",
+                             file: deckPath, line: n.line + 1)
+        }
+        return try species.map { s in
+            guard let n = networks.first(where: { $0.species == s }) else {
+                throw AenetError("no network given for species \(s) of the training set (add a NETWORKS line)", file: deckPath)
+            }
+            return n
+        }
+    }
+}
