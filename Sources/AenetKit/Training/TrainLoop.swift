@@ -75,7 +75,7 @@ struct TrainLoop {
         if input.saveEnergies { try saveEnergies(ev, trainer.weights) }
         try c.saveNetworks(suffix: "", verbose: true)
         try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true)
-        if input.debug { FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
+        if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
         try timing?.write()
         out.write(TrainReport.closing())
         out.flush()
