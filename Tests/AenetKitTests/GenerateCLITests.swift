@@ -68,6 +68,39 @@ import Testing
         #expect(d.exists("h.train"))
     }
 
+    @Test func forcesFileHasAenetLayout() throws {
+        let deck = Self.deck(["a.xsf", "a.xsf"]) + "FORCES\nFORCESPERCENT 50\n"
+        let d = try scratch(["a.xsf": Self.h2], deck: deck)
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let f = try FortranRecordReader(path: d.url.appendingPathComponent("h.train.forces").path)
+        var rec = try f.next(); #expect(try rec.int() == 2)
+        var stored = 0, maxNeighbours = 0
+        for _ in 0..<2 {
+            rec = try f.next(); #expect(try rec.int() == 5)
+            rec = try f.next(); #expect(try rec.restAsString() == "a.xsf")
+            rec = try f.next(); #expect(try rec.int() == 2 && rec.int() == 1)
+            rec = try f.next(); let flag = try rec.int()
+            guard flag == 1 else { continue }
+            stored += 1
+            for _ in 0..<2 {
+                rec = try f.next(); #expect(try rec.int() == 1)
+                rec = try f.next(); let nsf = try rec.int(), nnb = try rec.int()
+                #expect(nsf == 5 + 3 && nnb == 1)
+                maxNeighbours = max(maxNeighbours, nnb)
+                rec = try f.next(); #expect(rec.count == 4 * nnb)
+                rec = try f.next(); let dCenter = try rec.doubles(3 * nsf)
+                rec = try f.next(); let dNeighbours = try rec.doubles(3 * nsf * nnb)
+                // Translation invariance: the centre's derivative is minus the neighbours' sum.
+                for k in 0..<(3 * nsf) { #expect(abs(dCenter[k] + dNeighbours[k]) < 1e-12) }
+                #expect(dCenter.contains { $0 != 0 })
+            }
+        }
+        #expect(stored == 1)  // nint(2 · 50 %)
+        rec = try f.next(); #expect(try rec.int() == maxNeighbours)
+        #expect(f.atEnd)
+    }
+
     @Test func helpAndVersion() throws {
         let d = try TemporaryDirectory()
         let h = try runTool("generate", ["--help"], in: d.url)

@@ -34,11 +34,9 @@ public final class ForcesFileWriter {
 
     public let path: String
     private let selected: [Bool]
-    private let tmpPath: String
-    private let sink: BinaryFileSink
+    private let file: StagedFile
     private var buffer = FortranRecordWriter()
     private var maxNeighbours = 0
-    private var done = false
 
     public init(path: String, structureCount n: Int, fraction: Double, seed: UInt64 = 0x5eed_ae4e7) throws {
         self.path = path
@@ -53,13 +51,10 @@ public final class ForcesFileWriter {
             }
         }
         selected = flags
-        let dir = (path as NSString).deletingLastPathComponent
-        tmpPath = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        sink = try BinaryFileSink(path: tmpPath)
+        // aenet replaces an existing .forces file (status='replace').
+        file = try StagedFile(path: path, overwrite: true)
         buffer.record { $0.append(n) }
     }
-
-    deinit { if !done { abandon() } }
 
     public func isSelected(_ structure: Int) -> Bool { selected[structure] }
 
@@ -70,7 +65,7 @@ public final class ForcesFileWriter {
         buffer.record { $0.append(derivatives == nil ? 0 : 1) }
         if let d = derivatives {
             try flush()
-            try sink.write(d.bytes.bytes)
+            try file.write(d.bytes.bytes)
             maxNeighbours = max(maxNeighbours, d.maxNeighbours)
         }
         if buffer.bytes.count > 1 << 20 { try flush() }
@@ -78,20 +73,10 @@ public final class ForcesFileWriter {
 
     public func finish() throws {
         buffer.record { $0.append(maxNeighbours) }
-        do {
-            try flush(); try sink.close()
-            // aenet replaces an existing .forces file (status='replace').
-            guard rename(tmpPath, path) == 0 else { throw AenetError("cannot move the finished file into place", file: path) }
-            done = true
-        } catch { abandon(); throw error }
+        do { try flush(); try file.commit() } catch { abandon(); throw error }
     }
 
-    public func abandon() {
-        guard !done else { return }
-        done = true
-        try? sink.close()
-        unlink(tmpPath)
-    }
+    public func abandon() { file.discard() }
 
-    private func flush() throws { try sink.write(buffer.bytes); buffer.removeAll() }
+    private func flush() throws { try file.write(buffer.bytes); buffer.removeAll() }
 }

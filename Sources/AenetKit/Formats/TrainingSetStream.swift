@@ -30,25 +30,16 @@ public final class TrainingSetWriter {
     public let path: String
     public let header: TrainingSetHeader
     public private(set) var statistics: EnergyStatistics
-    private let tmpPath: String
-    private let sink: BinaryFileSink
+    private let file: StagedFile
     private var buffer = FortranRecordWriter(reservingCapacity: 1 << 20)
-    private var done = false
 
     /// - Parameter overwrite: aenet refuses to replace an existing training set; so do we by default.
     public init(path: String, header: TrainingSetHeader, overwrite: Bool = false) throws {
-        if !overwrite && FileManager.default.fileExists(atPath: path) {
-            throw AenetError("output file already exists; remove it or choose another OUTPUT (aenet refuses to overwrite it too)", file: path)
-        }
+        file = try StagedFile(path: path, overwrite: overwrite)
         self.path = path; self.header = header
         statistics = EnergyStatistics(announcedStructures: header.structureCount)
-        let dir = (path as NSString).deletingLastPathComponent
-        tmpPath = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        sink = try BinaryFileSink(path: tmpPath)
         header.write(to: &buffer)
     }
-
-    deinit { if !done { abandon() } }
 
     public func append(_ s: TrainingSetStructure) throws {
         s.write(to: &buffer)
@@ -61,26 +52,14 @@ public final class TrainingSetWriter {
         TrainingSetFooter(totalAtoms: statistics.totalAtoms, averageEnergy: statistics.average,
                           minimumEnergy: statistics.minimum, maximumEnergy: statistics.maximum,
                           setups: setups).write(to: &buffer)
-        do {
-            try flush()
-            try sink.close()
-            guard rename(tmpPath, path) == 0 else {
-                throw AenetError("cannot move the finished file into place: \(String(cString: strerror(errno)))", file: path)
-            }
-            done = true
-        } catch { abandon(); throw error }
+        do { try flush(); try file.commit() } catch { abandon(); throw error }
     }
 
     /// Drops the partial file.
-    public func abandon() {
-        guard !done else { return }
-        done = true
-        try? sink.close()
-        unlink(tmpPath)
-    }
+    public func abandon() { file.discard() }
 
     private func flush() throws {
-        try sink.write(buffer.bytes)
+        try file.write(buffer.bytes)
         buffer.removeAll()
     }
 }

@@ -7,12 +7,18 @@ import Foundation
 public enum ListDirected {
     /// The values of one line. A `/` outside quotes ends the list.
     public static func values(_ line: Substring) -> [Substring] {
+        split(line, separators: " \t,;\r", slashEnds: true)
+    }
+
+    /// Values separated by `separators`; quoted values verbatim; with `slashEnds`, an unquoted
+    /// `/` ends the list (gfortran), otherwise it is an ordinary character.
+    private static func split(_ line: Substring, separators: String, slashEnds: Bool) -> [Substring] {
         var out: [Substring] = []
         var i = line.startIndex
         while i < line.endIndex {
             let ch = line[i]
-            if ch == " " || ch == "\t" || ch == "," || ch == ";" || ch == "\r" { i = line.index(after: i); continue }
-            if ch == "/" { break }
+            if separators.contains(ch) { i = line.index(after: i); continue }
+            if slashEnds && ch == "/" { break }
             if ch == "'" || ch == "\"" {
                 let start = line.index(after: i)
                 let end = line[start...].firstIndex(of: ch) ?? line.endIndex
@@ -21,7 +27,7 @@ public enum ListDirected {
                 continue
             }
             var j = i
-            while j < line.endIndex, !" \t,;/\r".contains(line[j]) { j = line.index(after: j) }
+            while j < line.endIndex, !separators.contains(line[j]), !(slashEnds && line[j] == "/") { j = line.index(after: j) }
             out.append(line[i..<j])
             i = j
         }
@@ -101,24 +107,7 @@ public enum ListDirected {
     /// aenet reads paths list-directed, so `../Ti.stp` becomes `..` there (spec Q1);
     /// we keep the whole word and still accept quotes.
     public static func words(_ line: Substring) -> [Substring] {
-        var out: [Substring] = []
-        var i = line.startIndex
-        while i < line.endIndex {
-            let ch = line[i]
-            if ch == " " || ch == "\t" || ch == "\r" { i = line.index(after: i); continue }
-            if ch == "'" || ch == "\"" {
-                let start = line.index(after: i)
-                let end = line[start...].firstIndex(of: ch) ?? line.endIndex
-                out.append(line[start..<end])
-                i = end < line.endIndex ? line.index(after: end) : end
-                continue
-            }
-            var j = i
-            while j < line.endIndex, !" \t\r".contains(line[j]) { j = line.index(after: j) }
-            out.append(line[i..<j])
-            i = j
-        }
-        return out
+        split(line, separators: " \t\r", slashEnds: false)
     }
 
     /// A Fortran real: accepts `d`/`D`/`q` exponents (`0.55d0`), a leading `+`, and a

@@ -32,24 +32,52 @@ public enum AtomicFile {
     }
 }
 
-/// Streams bytes to a file opened once; used for outputs too large to hold in memory.
-public final class BinaryFileSink {
-    private let handle: UnsafeMutablePointer<FILE>
+/// A file written in pieces under a temporary sibling name and renamed into place by `commit`;
+/// discarded (the temporary removed) if never committed. For outputs too large to hold in memory.
+public final class StagedFile {
     public let path: String
+    private let tmpPath: String
+    private let handle: UnsafeMutablePointer<FILE>
+    private var finished = false
 
-    public init(path: String) throws {
-        guard let h = fopen(path, "wb") else {
+    /// - Parameter overwrite: when false an existing file is an error (aenet's `status='new'`).
+    public init(path: String, overwrite: Bool) throws {
+        if !overwrite && FileManager.default.fileExists(atPath: path) {
+            throw AenetError("output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
+        }
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        tmpPath = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        guard let h = fopen(tmpPath, "wb") else {
             throw AenetError("cannot create file: \(String(cString: strerror(errno)))", file: path)
         }
-        handle = h; self.path = path
+        handle = h
     }
+
+    deinit { discard() }
 
     public func write(_ bytes: [UInt8]) throws {
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
         guard n == bytes.count else { throw AenetError("write failed (disk full?)", file: path) }
     }
 
-    public func close() throws {
-        guard fclose(handle) == 0 else { throw AenetError("closing failed (disk full?)", file: path) }
+    /// Closes the file and moves it into place (replacing an older file of that name).
+    public func commit() throws {
+        guard !finished else { return }
+        finished = true
+        guard fclose(handle) == 0 else { unlink(tmpPath); throw AenetError("closing failed (disk full?)", file: path) }
+        guard rename(tmpPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmpPath)
+            throw AenetError("cannot move the finished file into place: \(reason)", file: path)
+        }
+    }
+
+    /// Drops the partial file.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        fclose(handle)
+        unlink(tmpPath)
     }
 }
