@@ -128,6 +128,29 @@ struct AenetCellList: Sendable {
     @inline(__always) static func linear(_ c: SIMD3<Int>, _ n: SIMD3<Int>) -> Int { (c.x * n.y + c.y) * n.z + c.z }
     @inline(__always) static func modulo(_ a: Int, _ n: Int) -> Int { let r = a % n; return r < 0 ? r + n : r }
 
+    /// aenet's lattice coordinates of Cartesian positions, bit for bit (geometry.f90: the
+    /// reciprocal lattice from geo_recip_lattice times 2π, matmul, divided by 2π). They decide the
+    /// grid cell of atoms lying on cell boundaries (e.g. fractional 0.5 computed as 0.49999999999999994).
+    static func fractional(lattice a: [SIMD3<Double>], positions: [SIMD3<Double>]) -> [SIMD3<Double>] {
+        let m = { (i: Int, j: Int) -> Double in a[j - 1][i - 1] }   // avec(i, j)
+        var v = m(1, 1) * m(2, 2) * m(3, 3) + m(2, 1) * m(3, 2) * m(1, 3) + m(3, 1) * m(1, 2) * m(2, 3)
+        v = v - m(3, 1) * m(2, 2) * m(1, 3) - m(1, 1) * m(3, 2) * m(2, 3) - m(2, 1) * m(1, 2) * m(3, 3)
+        let pi = 3.141592653589793
+        let rows = [cross3(a[1], a[2]), -cross3(a[0], a[2]), cross3(a[0], a[1])].map { ($0 / v) * 2.0 * pi }
+        let twoPi = 2.0 * pi
+        return positions.map { x in
+            var f = SIMD3<Double>(0, 0, 0)
+            for i in 0..<3 {
+                let b = rows[i]
+                var acc = b.x * x.x
+                acc = acc + b.y * x.y
+                acc = acc + b.z * x.z
+                f[i] = acc / twoPi
+            }
+            return f
+        }
+    }
+
     /// aenet's vproduct.
     static func cross3(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)

@@ -53,8 +53,9 @@ public struct NeighbourSearch: Sendable {
                 var lo = positions[0], hi = positions[0]
                 for p in positions { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
                 let box = hi - lo + 2.0e-6, origin = lo - 1.0e-6
-                let list = AenetCellList(lattice: [SIMD3(box.x, 0, 0), SIMD3(0, box.y, 0), SIMD3(0, 0, box.z)],
-                                         fractional: positions.map { ($0 - origin) / box }, rc: cutoff, periodic: false)
+                let cell = [SIMD3(box.x, 0, 0), SIMD3(0, box.y, 0), SIMD3(0, 0, box.z)]
+                let f = AenetCellList.fractional(lattice: cell, positions: positions.map { $0 - origin })
+                let list = AenetCellList(lattice: cell, fractional: f, rc: cutoff, periodic: false)
                 if !list.isSingleCell { cells = list }
             }
             return
@@ -67,7 +68,9 @@ public struct NeighbourSearch: Sendable {
         halfWidth = w * (1 + 1e-12) + 1e-12
         bound = SIMD3(Int(w.x.rounded(.up)), Int(w.y.rounded(.up)), Int(w.z.rounded(.up)))
         if convention == .aenet204 {
-            let list = AenetCellList(lattice: [lat.a, lat.b, lat.c], fractional: fractional, rc: cutoff, periodic: true)
+            let cell = [lat.a, lat.b, lat.c]
+            let f = AenetCellList.fractional(lattice: cell, positions: structure.positions).map(Self.wrap)
+            let list = AenetCellList(lattice: cell, fractional: f, rc: cutoff, periodic: true)
             bound = pointwiseMin(bound, list.imageRange)
             if !list.isSingleCell { cells = list }
         }
