@@ -8,6 +8,7 @@
 # With AENET_GENERATE (e.g. ~/aenet/bin/generate.x-2.0.4-gfortran_serial) aenet is run on the
 # same deck first. Runs in a scratch copy laid out so that relative paths of the deck resolve
 # exactly as from CASE_DIR; nothing is written into CASE_DIR.
+# GENERATE_FLAGS (e.g. --aenet-neighbours) is passed to our generate.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 case_dir=$(cd "$1" && pwd)
@@ -33,7 +34,8 @@ else
   reference="$case_dir"
 fi
 
-(cd "$work" && "$bin/generate" generate.in > generate.out)
+# shellcheck disable=SC2086
+(cd "$work" && "$bin/generate" ${GENERATE_FLAGS:-} generate.in > generate.out)
 echo "training set: $("$bin/aenet-compat" compare-trainsets "$work/$output" "$reference/$output" || true)"
 strip() { grep -avE '^ +[0-9]{4}-[0-9]{2}-[0-9]{2}  [0-9:]{8} *$' "$1" | LC_ALL=C grep -av $'[\x80-\xff]' || true; }
 if diff <(strip "$work/generate.out") <(strip "$reference/generate.out") > "$scratch/diff.txt"; then

@@ -8,7 +8,7 @@ struct Compat: ParsableCommand {
         commandName: "aenet-compat",
         abstract: "Cross-validation helpers: compare our files with aenet's.",
         version: AenetKitVersion.string,
-        subcommands: [TrainingSets.self]
+        subcommands: [TrainingSets.self, NeighbourLists.self]
     )
 }
 
@@ -30,6 +30,65 @@ struct TrainingSets: ParsableCommand {
         } catch let e as AenetError {
             FileHandle.standardError.write(Data("aenet-compat: error: \(e)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+struct NeighbourLists: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neighbours",
+        abstract: "Neighbour lists of XSF structures, or where aenet 2.0.4's lists are incomplete.",
+        discussion: """
+        Default: for every atom `ATOM i count` (1-based), with --entries followed by one line per \
+        entry: atom index (1-based), displacement x y z, distance. With --missing: per structure \
+        with incomplete aenet lists `file atoms-affected entries-missing`, and a final summary line.
+        """)
+
+    @Option(help: "Cutoff radius Rc (aenet's largest setup cutoff).") var cutoff: Double
+    @Flag(help: "aenet 2.0.4's lists instead of complete ones.") var aenetNeighbours = false
+    @Flag(help: "Print every entry.") var entries = false
+    @Flag(help: "Compare complete lists with aenet 2.0.4's and report the differences.") var missing = false
+    @Argument(help: "XSF files.") var files: [String]
+
+    func run() throws {
+        var nb = Neighbourhood(), nb2 = Neighbourhood()
+        var structures = 0, atoms = 0, lost = 0, totalAtoms = 0
+        for file in files {
+            let s = try XSF.read(path: file)
+            var names: [String] = []
+            let types = s.species.map { sp -> Int32 in
+                if let k = names.firstIndex(of: sp) { return Int32(k) }
+                names.append(sp); return Int32(names.count - 1)
+            }
+            if missing {
+                let full = NeighbourSearch(structure: s, types: types, cutoff: cutoff)
+                let aenet = NeighbourSearch(structure: s, types: types, cutoff: cutoff, convention: .aenet204)
+                var a = 0, e = 0
+                for i in 0..<s.atomCount {
+                    full.neighbours(of: i, into: &nb); aenet.neighbours(of: i, into: &nb2)
+                    if nb.count != nb2.count { a += 1; e += nb.count - nb2.count }
+                }
+                totalAtoms += s.atomCount
+                if a > 0 { structures += 1; atoms += a; lost += e; print(file, a, e) }
+                continue
+            }
+            let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff,
+                                         convention: aenetNeighbours ? .aenet204 : .complete)
+            var out = ""
+            for i in 0..<s.atomCount {
+                search.neighbours(of: i, into: &nb)
+                out += String(format: "ATOM %6d %6d\n", i + 1, nb.count)
+                if entries {
+                    for k in 0..<nb.count {
+                        out += String(format: "%6d %24.16E %24.16E %24.16E %24.16E\n", Int(nb.atomIndex[k]) + 1,
+                                      nb.dx[k], nb.dy[k], nb.dz[k], nb.distance[k])
+                    }
+                }
+            }
+            print(out, terminator: "")
+        }
+        if missing {
+            print("incomplete in aenet 2.0.4: \(structures) of \(files.count) structures, \(atoms) of \(totalAtoms) atoms, \(lost) entries missing")
         }
     }
 }

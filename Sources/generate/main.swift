@@ -25,13 +25,16 @@ struct Generate: ParsableCommand {
     @Option(help: "Worker threads for featurization (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Reproduce aenet 2.0.4's incomplete neighbour lists for bit-compatible training sets (default: complete lists).")
+    var aenetNeighbours = false
+
     func run() throws {
         openblas_set_num_threads(1)
         do {
             let input = try GenerateInput(path: deck)
             let out = TextOutput()
             out.write(TrainingSetGenerator.banner)
-            let generator = try TrainingSetGenerator(input: input)
+            let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
             for w in generator.setupWarnings { FileHandle.standardError.write(Data("generate: warning: \(w)\n".utf8)) }
             do {
                 try generator.run(output: out, threads: max(1, threads))

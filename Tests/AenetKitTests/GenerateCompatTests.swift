@@ -11,11 +11,21 @@ struct GenerateCompatTests {
         return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/generate.in").path) }.sorted()
     }
 
-    @Test(arguments: cases)
-    func trainingSetAndStdoutMatchAenet(_ name: String) throws {
+    /// Cases with structures whose neighbour lists aenet 2.0.4 leaves incomplete (quirk Q11, e.g.
+    /// structure1157.xsf): our default complete lists cannot match there.
+    static let incompleteInAenet: Set<String> = ["tio2-train-1000"]
+
+    /// Every case runs with --aenet-neighbours (aenet's lists, must always match), and also in the
+    /// default mode where aenet's lists happen to be complete (then both modes are identical).
+    static var runs: [(String, Bool)] {
+        cases.flatMap { name in incompleteInAenet.contains(name) ? [(name, true)] : [(name, false), (name, true)] }
+    }
+
+    @Test(arguments: runs)
+    func trainingSetAndStdoutMatchAenet(_ name: String, aenetNeighbours: Bool) throws {
         let run = try CompatCase(name)
         let deck = try GenerateInput(path: run.reference.appendingPathComponent("generate.in").path)
-        let result = try runTool("generate", ["generate.in"], in: run.directory)
+        let result = try runTool("generate", (aenetNeighbours ? ["--aenet-neighbours"] : []) + ["generate.in"], in: run.directory)
         #expect(result.status == 0, "\(result.stderr)")
         let ours = run.directory.appendingPathComponent(deck.output).path
         let comparison = try TrainingSetComparison(ours, run.reference.appendingPathComponent(deck.output).path, floor: 1e-4)

@@ -16,8 +16,14 @@ public final class TrainingSetGenerator {
     /// Whether RMIN was given in each setup (only then is it a distance check).
     let rminGiven: [Bool]
 
-    public init(input: GenerateInput) throws {
+    /// `.aenet204` reproduces aenet 2.0.4's incomplete neighbour lists (bit-compatible training sets).
+    public let neighbourConvention: NeighbourConvention
+
+    /// `aenetNeighbours`: use aenet 2.0.4's neighbour lists, which miss neighbours in some cells
+    /// (`NeighbourConvention.aenet204`), instead of complete ones.
+    public init(input: GenerateInput, aenetNeighbours: Bool = false) throws {
         self.input = input
+        neighbourConvention = aenetNeighbours ? .aenet204 : .complete
         var setups: [FingerprintSetup] = [], warnings: [String] = [], given: [Bool] = []
         for (t, file) in input.setupFiles.enumerated() {
             let (s, w) = try SetupFile.read(path: file)
@@ -69,7 +75,7 @@ public final class TrainingSetGenerator {
             energy = s.totalEnergy ?? 0
             for t in types { energy -= input.atomicEnergies[Int(t)] }
         }
-        let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff)
+        let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff, convention: neighbourConvention)
         let frame = NeighbourSearch.aenetFrame(s)
         let nsf = types.map { setups[Int($0)].nsf }
         var offsets: [Int] = [], total = 0
