@@ -32,6 +32,10 @@ struct Predict: ParsableCommand {
           help: "Evaluate Chebyshev potentials trained with aenet 2.0.0–2.0.3 (old angular domain, aenet issue 10).")
     var legacyChebyshev = false
 
+    @Flag(name: .customLong("aenet-neighbours"),
+          help: "Build neighbour lists exactly as aenet 2.0.4, which misses some periodic images in skewed cells (bit-compatible with aenet's numbers); default: complete lists.")
+    var aenetNeighbours = false
+
     @Option(name: .customLong("relaxed-dir"), help: "With RELAX: write each relaxed structure as XSF into this directory.")
     var relaxedDirectory: String?
 
@@ -47,7 +51,8 @@ struct Predict: ParsableCommand {
             guard !files.isEmpty else {
                 throw AenetError("no structures: give structure files on the command line or a FILES list", file: inputFile)
             }
-            let set = try PotentialSet.load(types: input.types, files: input.networkFiles, legacyChebyshev: legacyChebyshev)
+            var set = try PotentialSet.load(types: input.types, files: input.networkFiles, legacyChebyshev: legacyChebyshev)
+            if aenetNeighbours { set.neighbourConvention = .aenet204 }
             for w in set.warnings { warn("Warning: \(w)") }
             var job = PredictRun(input: input, potentials: set, files: files, threads: threads)
             job.errorSummary = errorSummary || errorCSV != nil

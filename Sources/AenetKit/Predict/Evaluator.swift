@@ -38,7 +38,7 @@ extension PotentialSet {
         guard n > 0 else { throw AenetError("structure has no atoms", file: file) }
         let types = try typeIndices(of: structure, file: file)
         try checkEnvironments(Set(types), file: file)
-        let search = NeighbourSearch(structure: structure, types: types, cutoff: rcMax)
+        let search = NeighbourSearch(structure: structure, types: types, cutoff: rcMax, convention: neighbourConvention)
         while ws.hoods.count < n { ws.hoods.append(Neighbourhood()) }
         for i in 0..<n {
             search.neighbours(of: i, into: &ws.hoods[i])

@@ -11,6 +11,9 @@ public struct PotentialSet: Sendable {
     /// Global RMIN and cutoff over all setups (pot_get_range).
     public let rcMin: Double
     public let rcMax: Double
+    /// How neighbour lists are built: complete (default) or exactly as aenet 2.0.4 (which misses
+    /// some periodic images in skewed cells), for bit-compatible predictions.
+    public var neighbourConvention: NeighbourConvention = .complete
     /// Messages for stderr (zero-variance features, suspected descriptor-convention mismatch).
     public private(set) var warnings: [String] = []
 
