@@ -5,7 +5,7 @@ import Foundation
 /// 0.9 (L-BFGS-B's ftol/gtol), converged when the gradient's ∞-norm ≤ 1e-6.
 ///
 /// One call of `iterate` is one L-BFGS iteration (one accepted step; usually one evaluation).
-/// aenet instead counts every function evaluation as an epoch; see compat/DIFFERENCES-train.md.
+/// aenet instead counts every function evaluation as an epoch; see compat/DIFFERENCES.md (train).
 public struct LBFGS: Sendable {
     public enum Status: Equatable, Sendable { case progress, converged, stalled }
 
