@@ -40,7 +40,17 @@ for r in $(seq 1 "$runs"); do
   fi
   echo "run $r: final test RMSE $(rmse "$work/train.out") eV/atom"
   predict=${AENET_PREDICT:-$(command -v predict.x || true)}
-  if [ -n "$predict" ] && [ -f "$case_dir/predict.in" ]; then
-    (cd "$work" && "$predict" "$case_dir/predict.in" > predict.aenet.out) && echo "run $r: aenet's predict.x loaded our potentials"
+  if [ -n "$predict" ]; then
+    # Our networks in aenet's predict.x and in ours, on five of the project's own structures.
+    nets=$(awk 'f && NF>=2 && $1 !~ /^[!#%]/ {print $1, $2} tolower($1)=="networks"{f=1}' "$case_dir/train.in")
+    { printf 'TYPES\n%d\n' "$(echo "$nets" | wc -l)"; echo "$nets" | awk '{print $1}'
+      printf 'NETWORKS\n%s\nFILES\n5\n' "$nets"; ls "$here"/reference-inputs/structures/periodic-0[1-5].xsf; } > "$work/predict.in"
+    (cd "$work" && "$predict" predict.in > predict.aenet.out && "$bin/predict" predict.in > predict.ours.out)
+    energies() { grep 'Total energy' "$1" | awk '{print $4}'; }
+    if diff <(energies "$work/predict.aenet.out") <(energies "$work/predict.ours.out") > /dev/null; then
+      echo "run $r: aenet's predict.x loads our potentials and prints the same total energies as our predict ($(energies "$work/predict.ours.out" | wc -l) structures)"
+    else
+      echo "run $r: aenet's predict.x and ours DIFFER on our potentials"; paste <(energies "$work/predict.aenet.out") <(energies "$work/predict.ours.out")
+    fi
   fi
 done
