@@ -61,6 +61,13 @@ import Testing
         #expect(try String(contentsOf: d.url.appendingPathComponent("h.train"), encoding: .utf8) == "precious")
     }
 
+    @Test func timingWritesGenerateTime() throws {
+        let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]) + "TIMING\n")
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status == 0 && r.stdout.contains("Timing info will be written to: generate.time"))
+        #expect(try String(contentsOf: d.url.appendingPathComponent("generate.time"), encoding: .utf8).contains("1 structures"))
+    }
+
     @Test func lowerCaseFilesWorks() throws {
         let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]).replacingOccurrences(of: "FILES", with: "files"))
         let r = try runTool("generate", ["generate.in"], in: d.url)

@@ -117,6 +117,11 @@ public final class TrainingSetGenerator {
     /// Runs the whole generation: stdout in aenet's layout, the training set (and `.forces`) on disk.
     public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64) throws {
         let files = input.structureFiles
+        let started = Date()
+        if input.timing {
+            out.line(" Timing info will be written to: generate.time")
+            out.line()
+        }
         printPreamble(out)
         let header = TrainingSetHeader(typeNames: input.typeNames, atomicEnergies: input.atomicEnergies,
                                        structureCount: files.count)
@@ -165,6 +170,7 @@ public final class TrainingSetGenerator {
                                    structureCount: files.count, minimumEnergy: stats.minimum,
                                    maximumEnergy: stats.maximum, averageEnergy: stats.average)
         out.write(String(info.formattedInfo().dropFirst()))
+        if input.timing { try writeTiming(structures: files.count, atoms: stats.totalAtoms, seconds: Date().timeIntervalSince(started), threads: threads) }
         out.write(Self.closing)
     }
 
@@ -181,5 +187,12 @@ public final class TrainingSetGenerator {
         }
         try writer.append(r)
         try forces?.append(path: r.path, atomCount: r.atomCount, typeCount: r.typeCount, derivatives: f.derivatives)
+    }
+
+    /// TIMING: a free-form `generate.time` as aenet's (which logs per-phase CPU times).
+    private func writeTiming(structures: Int, atoms: Int, seconds: Double, threads: Int) throws {
+        let text = String(format: "generate: %d structures, %d atoms in %.3f s wall with %d threads (%.1f structures/s)\n",
+                          structures, atoms, seconds, threads, Double(structures) / max(seconds, 1e-9))
+        try AtomicFile.write(Array(text.utf8), to: "generate.time", overwrite: true)
     }
 }
