@@ -29,17 +29,9 @@ extension ChebyshevFingerprint {
                 let s = multi ? spin(p.type[j]) : 0
                 let u = p.r(j) / d
                 let dxdd = 2.0 / rr
-                var tm = 1.0, t = x, um = 1.0, uc = 2.0 * x   // T_{n-2}, T_{n-1}, U_{n-2}, U_{n-1}
+                var series = ChebyshevSeries(x)
                 for n in 0..<rN {
-                    let tn: Double, dtn: Double
-                    switch n {
-                    case 0: tn = 1; dtn = 0
-                    case 1: tn = x; dtn = 1
-                    default:
-                        tn = 2.0 * x * t - tm; tm = t; t = tn
-                        dtn = Double(n) * uc
-                        let un = 2.0 * x * uc - um; um = uc; uc = un
-                    }
+                    let (tn, dtn) = series.term(n)
                     values[n] += f * tn
                     let g = u * (df * tn + f * (dtn * dxdd))
                     sink.add(n, j, g)
@@ -65,17 +57,9 @@ extension ChebyshevFingerprint {
                             let sw = sj[a] * spin(p.type[entry[b]])   // stale s_j times s_k
                             let dca = (ub - c * ua) * ia, dcb = (ua - c * ub) * ib
                             let dwa = (dfa[a] * fa[b]) * ua, dwb = (fa[a] * dfa[b]) * ub
-                            var tm = 1.0, t = x, um = 1.0, uc = 2.0 * x
+                            var series = ChebyshevSeries(x)
                             for n in 0..<aN {
-                                let tn: Double, dtn: Double
-                                switch n {
-                                case 0: tn = 1; dtn = 0
-                                case 1: tn = x; dtn = 1
-                                default:
-                                    tn = 2.0 * x * t - tm; tm = t; t = tn
-                                    dtn = Double(n) * uc
-                                    let un = 2.0 * x * uc - um; um = uc; uc = un
-                                }
+                                let (tn, dtn) = series.term(n)
                                 let v = w * tn
                                 values[rN &+ n] += v
                                 let ga = dwa * tn + (w * (dtn * dxdc)) * dca, gb = dwb * tn + (w * (dtn * dxdc)) * dcb
@@ -89,6 +73,27 @@ extension ChebyshevFingerprint {
                     }
                 }
             }
+        }
+    }
+}
+
+/// T_n(x) and dT_n/dx = n·U_{n−1}(x) by the three-term recurrences, one order at a time
+/// (orders must be asked for in sequence 0, 1, 2, …).
+struct ChebyshevSeries {
+    let x: Double
+    private var tm = 1.0, t: Double, um = 1.0, uc: Double   // T_{n-2}, T_{n-1}, U_{n-2}, U_{n-1}
+
+    @inline(__always) init(_ x: Double) { self.x = x; t = x; uc = 2.0 * x }
+
+    @inline(__always) mutating func term(_ n: Int) -> (value: Double, derivative: Double) {
+        switch n {
+        case 0: return (1, 0)
+        case 1: return (x, 1)
+        default:
+            let tn = 2.0 * x * t - tm; tm = t; t = tn
+            let dtn = Double(n) * uc
+            let un = 2.0 * x * uc - um; um = uc; uc = un
+            return (tn, dtn)
         }
     }
 }
