@@ -114,6 +114,11 @@ public struct TrainInput: Sendable {
     public var debug = false
     /// L2 weight decay λ of `REGULARIZATION l2=λ` (0 = off; aenet 2.0.4 ignores the keyword).
     public var l2: Double = 0
+    /// `VALIDATION p [patience=N]` (our extension, off by default): p % of the training structures
+    /// are held out as a validation set; the final networks are those of the epoch with the
+    /// lowest validation RMSE, and training stops after N epochs without improvement (0 = never).
+    public var validationPercent: Double = 0
+    public var validationPatience: Int = 0
     public let deckPath: String
 
     public init(path: String) throws { try self.init(deck: Deck(path: path)) }
@@ -145,6 +150,7 @@ public struct TrainInput: Sendable {
         timing = try deck.flag("TIMING") ?? false
         debug = try deck.flag("DEBUG") ?? false
         try readRegularization(deck)
+        try readValidation(deck)
         try readNetworks(deck)
     }
 
@@ -177,6 +183,23 @@ public struct TrainInput: Sendable {
             throw deck.error("REGULARIZATION needs l2=<non-negative number>", line: i)
         }
         l2 = v
+    }
+
+    /// `VALIDATION p [patience=N]` on one line.
+    private mutating func readValidation(_ deck: Deck) throws {
+        guard let (i, args) = deck.arguments("VALIDATION") else { return }
+        guard let first = args.first, let p = ListDirected.double(first), p > 0, p < 100 else {
+            throw deck.error("VALIDATION needs a percentage in (0, 100) of the training structures, optionally followed by patience=N", line: i)
+        }
+        validationPercent = p
+        let settings = try Self.keyValues(Deck.logical(deck.lines[i]) ?? "", deck: deck, line: i)
+        for k in settings.keys where k != "patience" {
+            throw deck.error("unknown VALIDATION parameter '\(k)' (only patience=N is supported)", line: i)
+        }
+        if let n = settings["patience"] {
+            guard n >= 0, n == n.rounded() else { throw deck.error("VALIDATION patience must be a non-negative integer", line: i) }
+            validationPatience = Int(n)
+        }
     }
 
     /// All `key=value` pairs of a line (exact keys; aenet's substring search confuses

@@ -63,12 +63,16 @@ public enum TrainReport {
     }
 
     /// `Training process` header and the epoch-table heading.
-    public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String) -> String {
+    /// With `validation` (VALIDATION, our extension) two more columns follow the test columns.
+    public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String,
+                                     validation: Bool = false) -> String {
         var s = AenetText.header("Training process") + "\n"
         s += " Weight optimization for \(iterations) epochs using the \(method.displayName) method.\n\n"
         s += " Sampling type               : \(sampling)\n" + extra + "\n"
-        s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|\n"
-        s += " " + FortranFormat.a("epoch", 5) + "  " + ["MAE", "<RMSE>", "MAE", "<RMSE>"].map { FortranFormat.a($0, 14) }.joined(separator: "  ") + "\n"
+        s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|"
+        s += validation ? "  |---------VALIDATION---------|\n" : "\n"
+        let cols = validation ? ["MAE", "<RMSE>", "MAE", "<RMSE>", "MAE", "<RMSE>"] : ["MAE", "<RMSE>", "MAE", "<RMSE>"]
+        s += " " + FortranFormat.a("epoch", 5) + "  " + cols.map { FortranFormat.a($0, 14) }.joined(separator: "  ") + "\n"
         return s
     }
 
