@@ -42,7 +42,7 @@ public enum TrainReport {
             s += listDirected("  Forgetting factor     : ", l) + listDirected("  Ini. state covariance : ", l0)
             s += listDirected("  Measuring noise       : ", st) + listDirected("  Process noise         : ", pn)
             s += listDirected("  Adaptive EKF threshold: ", ad)
-        case let .lm(b, lr, it, conv, _):
+        case let .lm(b, lr, it, conv, _, _):
             s += "   Batch size            : \(FortranFormat.i(Int(b), 12))\n   Batch iterations      : \(FortranFormat.i(Int(it), 12))\n"
             s += listDirected("  Initial learning rate : ", lr) + listDirected("  Target error          : ", conv)
         case let .onlineSD(a, g):
