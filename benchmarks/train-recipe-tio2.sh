@@ -2,7 +2,7 @@
 # Recipe for a low test RMSE on the full TiO2 set (7815 structures, aenet's example Chebyshev
 # setup, MAXENERGY 1.0 eV, 10 % test), see compat/BENCHMARK-train.md:
 #   K members (default 4): 20-20 tanh networks, full-batch Levenberg–Marquardt, early stopping on a
-#   10 % validation part of the training structures (VALIDATION 10 patience=30), each from its own
+#   10 % validation part of the training structures (VALIDATION 10 patience=20, at most 60 epochs), each from its own
 #   random initial weights; then `train --average` folds the members of each species into ONE
 #   network (hidden layers 20K-20K tanh, block-diagonal: the mean of the members' energies),
 #   stored as Ti.nn / O.nn in aenet's format; a final `train` run with ITERATIONS 0 reports the
@@ -32,7 +32,7 @@ unset OPENBLAS_NUM_THREADS
 start=$(date +%s.%N)
 for k in $(seq 1 "$K"); do
   m="$work/member-$k"; mkdir -p "$m"; cp "$rng" "$m/train.rngstate"
-  deck 20 300 'VALIDATION  10  patience=30' > "$m/train.in"
+  deck 20 60 'VALIDATION  10  patience=20' > "$m/train.in"
   (cd "$m" && nice -n 10 "$bin/train" train.in > train.out)
   echo "member $k: $(grep -E 'Lowest validation' "$m/train.out" | sed 's/^ *//'); test RMSE $(grep 'Final RMSE of testing' "$m/train.out" | awk '{print $(NF-1)}') meV/atom"
 done

@@ -125,9 +125,12 @@ private func weights(_ dir: TemporaryDirectory, _ file: String) throws -> [Doubl
     try FileManager.default.copyItem(atPath: a.path + "/train.rngstate", toPath: b.path + "/train.rngstate")
     let r = try train(b, deck(iterations: 12, method: "lm batchsize=100 learnrate=0.1 mumin=0.01", extra: "VALIDATION 25 patience=3\nSAVE_ENERGIES"))
     #expect(r.status == 0, "\(r.stderr)")
-    func testSet(_ s: String) -> Substring? { s.range(of: "Testing set")
-        .flatMap { s[$0.lowerBound...].range(of: "\n\n\n").map { r in s[s.range(of: "Testing set")!.lowerBound..<r.lowerBound] } } }
-    #expect(testSet(plain.stdout) != nil && testSet(plain.stdout) == testSet(r.stdout))
+    func testSet(_ s: String) -> [Substring] {   // the index lines under "Testing set :"
+        let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let i = lines.firstIndex(where: { $0.contains("Testing set") }) else { return [] }
+        return Array(lines[(i + 2)...].prefix { !$0.isEmpty })
+    }
+    #expect(!testSet(plain.stdout).isEmpty && testSet(plain.stdout) == testSet(r.stdout))
     #expect(r.stdout.contains("Training structures     : 32") && r.stdout.contains("Validation structures   : 8"))
     let trained = try String(contentsOfFile: b.path + "/energies.train.0", encoding: .utf8).split(separator: "\n").count - 1
     #expect(trained == 24)
