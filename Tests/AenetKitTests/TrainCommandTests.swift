@@ -114,3 +114,36 @@ private func weights(_ dir: TemporaryDirectory, _ file: String) throws -> [Doubl
     let e = try train(small, deck(iterations: 1).replacingOccurrences(of: "TESTPERCENT 20", with: "TESTPERCENT 10"))
     #expect(e.status != 0 && e.stderr.contains("test set is empty"))
 }
+
+/// VALIDATION: the test split is unchanged, validation structures are not trained on, the final
+/// networks are the snapshot of the best validation epoch, and patience stops the run early.
+@Test func validationKeepsBestEpochNetworks() throws {
+    let a = try TemporaryDirectory(), b = try TemporaryDirectory()
+    for d in [a, b] { try writeSyntheticTrainingSet(d.path + "/small.train", structures: 40) }
+    let plain = try train(a, deck(iterations: 0))
+    #expect(plain.status == 0, "\(plain.stderr)")
+    try FileManager.default.copyItem(atPath: a.path + "/train.rngstate", toPath: b.path + "/train.rngstate")
+    let r = try train(b, deck(iterations: 12, method: "lm batchsize=100 learnrate=0.1 mumin=0.01", extra: "VALIDATION 25 patience=3\nSAVE_ENERGIES"))
+    #expect(r.status == 0, "\(r.stderr)")
+    func testSet(_ s: String) -> [Substring] {   // the index lines under "Testing set :"
+        let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let i = lines.firstIndex(where: { $0.contains("Testing set") }) else { return [] }
+        return Array(lines[(i + 2)...].prefix { !$0.isEmpty })
+    }
+    #expect(!testSet(plain.stdout).isEmpty && testSet(plain.stdout) == testSet(r.stdout))
+    #expect(r.stdout.contains("Training structures     : 32") && r.stdout.contains("Validation structures   : 8"))
+    let trained = try String(contentsOfFile: b.path + "/energies.train.0", encoding: .utf8).split(separator: "\n").count - 1
+    #expect(trained == 24)
+    // Six columns per epoch row.
+    let rows = r.stdout.split(separator: "\n").filter { $0.hasSuffix(" <") }
+    #expect(rows.allSatisfy { $0.split(separator: " ").count == 8 })
+    let line = try #require(r.stdout.split(separator: "\n").first { $0.contains("Lowest validation RMSE") })
+    let best = try #require(Int(line.split(separator: " ").last!))
+    let valRMSE = rows.map { Double($0.split(separator: " ")[6])! }
+    #expect(valRMSE.firstIndex(of: valRMSE.min()!) == best)
+    if best > 0 {
+        #expect(try weights(b, "Ti.nn") == weights(b, "Ti.nn-" + String(format: "%05d", best)))
+        #expect(try weights(b, "O.nn") == weights(b, "O.nn-" + String(format: "%05d", best)))
+    }
+    if rows.count - 1 < 12 { #expect(rows.count - 1 - best == 3 && r.stdout.contains("No lower validation RMSE for 3 epochs")) }
+}

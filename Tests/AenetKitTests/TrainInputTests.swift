@@ -36,6 +36,14 @@ private func deck(_ s: String) -> Deck { Deck(text: s, path: "train.in") }
     #expect(throws: AenetError.self) { try TrainInput(deck: deck(base + "lm batchsize=10 lr=3")) }
     let r = try TrainInput(deck: deck(base + "lm\nREGULARIZATION\nl2=0.0001"))
     #expect(r.l2 == 0.0001)
+    #expect(r.validationPercent == 0 && r.validationPatience == 0)   // aenet's behaviour by default
+    let m = try TrainInput(deck: deck(base + "lm batchsize=100 mumin=0.3\nVALIDATION 10 patience=50 ! comment"))
+    #expect(m.method == .lm(batchSize: 100, learnRate: 0.1, iter: 1, conv: 1e-3, adjust: 10, muMin: 0.3))
+    #expect(m.validationPercent == 10 && m.validationPatience == 50)
+    #expect(try TrainInput(deck: deck(base + "lm\nVALIDATION 5")).validationPatience == 0)
+    for bad in ["VALIDATION", "VALIDATION 0", "VALIDATION 100", "VALIDATION 10 patience=-1", "VALIDATION 10 wait=3"] {
+        #expect(throws: AenetError.self, "\(bad)") { try TrainInput(deck: deck(base + "lm\n" + bad)) }
+    }
 }
 
 @Test func malformedArchitectures() {

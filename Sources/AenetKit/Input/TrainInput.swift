@@ -8,7 +8,8 @@ public enum TrainMethod: Sendable, Equatable {
     case onlineSD(alpha: Double, gamma: Double)
     case adam(mu: Double, b1: Double, b2: Double, eps: Double, sampleSize: Double, batchSize: Double)
     case ekf(lambda: Double, lambda0: Double, state: Double, pnoise: Double, adaptive: Double, wgroup: Double)
-    case lm(batchSize: Double, learnRate: Double, iter: Double, conv: Double, adjust: Double)
+    /// `mumin` (our extension, default 0 = aenet's behaviour) is a floor for the damping μ.
+    case lm(batchSize: Double, learnRate: Double, iter: Double, conv: Double, adjust: Double, muMin: Double = 0)
 
     /// Parameter names (in aenet's order) and defaults of each method token.
     static let parameters: [String: [(String, Double)]] = [
@@ -16,7 +17,7 @@ public enum TrainMethod: Sendable, Equatable {
         "online_sd": [("alpha", 0.01), ("gamma", 0.9)],
         "adam": [("mu", 0.001), ("b1", 0.9), ("b2", 0.999), ("eps", 1e-8), ("samplesize", 500), ("batchsize", 1)],
         "ekf": [("lambda", 0.999), ("lambda0", 0.97), ("state", 10), ("pnoise", 0), ("adaptive", 0.6), ("wgroup", 100)],
-        "lm": [("batchsize", 1000), ("learnrate", 0.1), ("iter", 1), ("conv", 1e-3), ("adjust", 10)],
+        "lm": [("batchsize", 1000), ("learnrate", 0.1), ("iter", 1), ("conv", 1e-3), ("adjust", 10), ("mumin", 0)],
     ]
 
     /// The name aenet prints (`Training method`).
@@ -48,7 +49,7 @@ public enum TrainMethod: Sendable, Equatable {
         case let .onlineSD(a, g): return [a, g]
         case let .adam(a, b, c, d, e, f): return [a, b, c, d, e, f]
         case let .ekf(a, b, c, d, e, f): return [a, b, c, d, e, f]
-        case let .lm(a, b, c, d, e): return [a, b, c, d, e]
+        case let .lm(a, b, c, d, e, _): return [a, b, c, d, e]
         }
     }
 
@@ -70,7 +71,7 @@ public enum TrainMethod: Sendable, Equatable {
         case "online_sd": return .onlineSD(alpha: v[0], gamma: v[1])
         case "adam": return .adam(mu: v[0], b1: v[1], b2: v[2], eps: v[3], sampleSize: v[4], batchSize: v[5])
         case "ekf": return .ekf(lambda: v[0], lambda0: v[1], state: v[2], pnoise: v[3], adaptive: v[4], wgroup: v[5])
-        default: return .lm(batchSize: v[0], learnRate: v[1], iter: v[2], conv: v[3], adjust: v[4])
+        default: return .lm(batchSize: v[0], learnRate: v[1], iter: v[2], conv: v[3], adjust: v[4], muMin: v[5])
         }
     }
 }
@@ -114,6 +115,11 @@ public struct TrainInput: Sendable {
     public var debug = false
     /// L2 weight decay λ of `REGULARIZATION l2=λ` (0 = off; aenet 2.0.4 ignores the keyword).
     public var l2: Double = 0
+    /// `VALIDATION p [patience=N]` (our extension, off by default): p % of the training structures
+    /// are held out as a validation set; the final networks are those of the epoch with the
+    /// lowest validation RMSE, and training stops after N epochs without improvement (0 = never).
+    public var validationPercent: Double = 0
+    public var validationPatience: Int = 0
     public let deckPath: String
 
     public init(path: String) throws { try self.init(deck: Deck(path: path)) }
@@ -145,6 +151,7 @@ public struct TrainInput: Sendable {
         timing = try deck.flag("TIMING") ?? false
         debug = try deck.flag("DEBUG") ?? false
         try readRegularization(deck)
+        try readValidation(deck)
         try readNetworks(deck)
     }
 
@@ -177,6 +184,23 @@ public struct TrainInput: Sendable {
             throw deck.error("REGULARIZATION needs l2=<non-negative number>", line: i)
         }
         l2 = v
+    }
+
+    /// `VALIDATION p [patience=N]` on one line.
+    private mutating func readValidation(_ deck: Deck) throws {
+        guard let (i, args) = deck.arguments("VALIDATION") else { return }
+        guard let first = args.first, let p = ListDirected.double(first), p > 0, p < 100 else {
+            throw deck.error("VALIDATION needs a percentage in (0, 100) of the training structures, optionally followed by patience=N", line: i)
+        }
+        validationPercent = p
+        let settings = try Self.keyValues(Deck.logical(deck.lines[i]) ?? "", deck: deck, line: i)
+        for k in settings.keys where k != "patience" {
+            throw deck.error("unknown VALIDATION parameter '\(k)' (only patience=N is supported)", line: i)
+        }
+        if let n = settings["patience"] {
+            guard n >= 0, n == n.rounded() else { throw deck.error("VALIDATION patience must be a non-negative integer", line: i) }
+            validationPatience = Int(n)
+        }
     }
 
     /// All `key=value` pairs of a line (exact keys; aenet's substring search confuses

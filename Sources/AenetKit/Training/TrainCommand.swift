@@ -18,6 +18,8 @@ public final class TrainCommand {
     var isTest: [Bool] = []
     var trainData: TrainingData!
     var testData: TrainingData!
+    /// VALIDATION: structures held out of the training set for choosing the final epoch (nil = off).
+    var validationData: TrainingData?
     /// True when every network came from an existing file (only then is train.restart used).
     var allNetworksLoaded = true
 
@@ -125,7 +127,25 @@ public final class TrainCommand {
         }
         out.write(String(set.info.formattedInfo().dropFirst()))   // aenet prints no blank line before it
         out.write(TrainReport.details(method: input.method, iterations: input.iterations, isTest: isTest, restarted: restarted))
-        trainData = set.data.subset(isTest.indices.filter { !isTest[$0] })
+        let trainIndices = isTest.indices.filter { !isTest[$0] }
+        if input.validationPercent > 0 {
+            // Drawn with aenet's split rule from the same generator, right after the test split:
+            // reproducible from train.rngstate, and the test set is the one without VALIDATION.
+            let isVal = TestSplit.draw(count: trainIndices.count, testPercent: input.validationPercent, rng: &rng)
+            let nVal = isVal.filter { $0 }.count
+            guard nVal > 0, nVal < trainIndices.count else {
+                throw AenetError("VALIDATION \(input.validationPercent) leaves \(nVal) validation structures of \(trainIndices.count) training structures; change the percentage")
+            }
+            out.write(" Validation structures   : \(nVal) (VALIDATION \(FortranFormat.adjustl(input.validationPercent, digits: 2)) % of the training structures, not trained on)\n")
+            if input.validationPatience > 0 {
+                out.write(" Early stopping          : after \(input.validationPatience) epochs without a lower validation RMSE\n")
+            }
+            out.write("\n")
+            validationData = set.data.subset(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
+            trainData = set.data.subset(trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] })
+        } else {
+            trainData = set.data.subset(trainIndices)
+        }
         testData = set.data.subset(isTest.indices.filter { isTest[$0] })
         set.data = TrainingData(featureCounts: set.data.featureCounts)   // free the full copy
     }

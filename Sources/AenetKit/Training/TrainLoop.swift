@@ -40,13 +40,22 @@ struct TrainLoop {
             extra += " Epsilon                     : " + String(format: "%9.3E", eps).replacingOccurrences(of: "E+0", with: "E+").replacingOccurrences(of: "E-0", with: "E-") + "\n"
             extra += " Sample size                 : \(s) (\(s))\n Mini-batch size             : \(b) (\(b))\n"
         }
-        out.write(TrainReport.processHeader(iterations: input.iterations, method: input.method, sampling: trainer.sampling.rawValue, extra: extra))
+        out.write(TrainReport.processHeader(iterations: input.iterations, method: input.method, sampling: trainer.sampling.rawValue,
+                                            extra: extra, validation: c.validationData != nil))
+        // VALIDATION: the weights with the lowest validation RMSE so far (ties keep the earlier epoch).
+        var best: (epoch: Int, rmse: Double, weights: [Double])?
         func report(_ epoch: Int) {
             // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
             let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
             let tr = errors(c.trainData, ev, trainer.weights, known: known), te = errors(c.testData, ev, trainer.weights)
             trainer.trainErrors = tr.dE
-            out.write(TrainReport.epochLine(epoch, [tr.mae, tr.rmse, te.mae, te.rmse]))
+            var columns = [tr.mae, tr.rmse, te.mae, te.rmse]
+            if let vd = c.validationData {
+                let va = errors(vd, ev, trainer.weights)
+                columns += [va.mae, va.rmse]
+                if va.rmse.isFinite, best == nil || va.rmse < best!.rmse { best = (epoch, va.rmse, trainer.weights) }
+            }
+            out.write(TrainReport.epochLine(epoch, columns))
             out.flush()
         }
         report(first - 1)
@@ -67,12 +76,22 @@ struct TrainLoop {
             if FileManager.default.fileExists(atPath: "STOP") {
                 out.write(" File `STOP' detected.  Training halted.\n"); break
             }
+            if input.validationPatience > 0, let b = best, epoch - b.epoch >= input.validationPatience {
+                out.write(" No lower validation RMSE for \(input.validationPatience) epochs.  Training stopped.\n"); break
+            }
             epoch += 1
         }
         progress.finish()
         out.write("\n Training finished.\n\n")
+        if let b = best {
+            // The final networks (and energies files) are those of the best validation epoch; the
+            // restart file keeps the optimizer's last state (and its weights) for continuing.
+            out.write(" Lowest validation RMSE     = \(FortranFormat.f(1000 * b.rmse, 8, 1)) meV/atom in epoch \(b.epoch)\n")
+            out.write(" The final networks are those of epoch \(b.epoch) (snapshot <net>-\(String(format: "%05d", b.epoch))).\n\n")
+            ev.setWeights(b.weights)
+        }
         c.networks = ev.networks
-        if input.saveEnergies { try saveEnergies(ev, trainer.weights) }
+        if input.saveEnergies { try saveEnergies(ev, best?.weights ?? trainer.weights) }
         try c.saveNetworks(suffix: "", verbose: true)
         try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true)
         if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }

@@ -42,7 +42,7 @@ public enum TrainReport {
             s += listDirected("  Forgetting factor     : ", l) + listDirected("  Ini. state covariance : ", l0)
             s += listDirected("  Measuring noise       : ", st) + listDirected("  Process noise         : ", pn)
             s += listDirected("  Adaptive EKF threshold: ", ad)
-        case let .lm(b, lr, it, conv, _):
+        case let .lm(b, lr, it, conv, _, _):
             s += "   Batch size            : \(FortranFormat.i(Int(b), 12))\n   Batch iterations      : \(FortranFormat.i(Int(it), 12))\n"
             s += listDirected("  Initial learning rate : ", lr) + listDirected("  Target error          : ", conv)
         case let .onlineSD(a, g):
@@ -63,12 +63,16 @@ public enum TrainReport {
     }
 
     /// `Training process` header and the epoch-table heading.
-    public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String) -> String {
+    /// With `validation` (VALIDATION, our extension) two more columns follow the test columns.
+    public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String,
+                                     validation: Bool = false) -> String {
         var s = AenetText.header("Training process") + "\n"
         s += " Weight optimization for \(iterations) epochs using the \(method.displayName) method.\n\n"
         s += " Sampling type               : \(sampling)\n" + extra + "\n"
-        s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|\n"
-        s += " " + FortranFormat.a("epoch", 5) + "  " + ["MAE", "<RMSE>", "MAE", "<RMSE>"].map { FortranFormat.a($0, 14) }.joined(separator: "  ") + "\n"
+        s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|"
+        s += validation ? "  |---------VALIDATION---------|\n" : "\n"
+        let cols = validation ? ["MAE", "<RMSE>", "MAE", "<RMSE>", "MAE", "<RMSE>"] : ["MAE", "<RMSE>", "MAE", "<RMSE>"]
+        s += " " + FortranFormat.a("epoch", 5) + "  " + cols.map { FortranFormat.a($0, 14) }.joined(separator: "  ") + "\n"
         return s
     }
 

@@ -42,7 +42,7 @@ public final class Trainer {
         case let .adam(mu, b1, b2, eps, _, _): adam = Adam(n: n, mu: mu, b1: b1, b2: b2, eps: eps)
         case let .onlineSD(a, g): sd = OnlineSD(n: n, alpha: a, gamma: g)
         case let .ekf(l, l0, st, pn, _, wg): ekf = EKF(n: n, lambda: l, lambda0: l0, state: st, pnoise: pn, wgroup: wg)
-        case let .lm(_, lr, _, _, adj): lm = LevenbergMarquardt(mu: lr, adjust: adj)
+        case let .lm(_, lr, _, _, adj, muMin): lm = LevenbergMarquardt(mu: max(lr, muMin), adjust: adj, muMin: muMin)
         }
         if l2 > 0, case .ekf = method {
             throw AenetError("REGULARIZATION is not supported with ekf (use bfgs, adam, online_sd or lm)")
@@ -58,7 +58,7 @@ public final class Trainer {
         case let .adam(_, _, _, _, samplesize, batchsize):
             let b = min(max(Int(batchsize.rounded(.down)), 1), nt)
             return (b, min(max(Int((samplesize / Double(b)).rounded(.down)), 1) * b, nt))
-        case let .lm(batchsize, _, _, _, _):
+        case let .lm(batchsize, _, _, _, _, _):
             return (max(1, min(Int(batchsize.rounded()), nt)), nt)
         default: return (nt, nt)
         }

@@ -4,12 +4,15 @@ import Foundation
 /// Levenberg–Marquardt on batches of structures (spec §7.5): with J the nw × B matrix of
 /// Dw = ∂dE/∂w and dE the errors, solve (J·Jᵀ + μI)·Δ = J·dE by Cholesky and set w ← w − Δ.
 /// If the batch error rose, μ ← μ·adjust and the step is retried (at most 5 times); after an
-/// improvement μ ← μ/adjust. Unlike aenet, the trial step is judged on the same batch.
+/// improvement μ ← max(μ/adjust, μmin). Unlike aenet, the trial step is judged on the same batch.
+/// μmin (`mumin=`, our extension, default 0 as in aenet) keeps the steps damped: on the full
+/// TiO2 set a floor of ~0.3 makes the fit slower but generalize better (compat/BENCHMARK-train.md).
 public struct LevenbergMarquardt: Sendable {
     public var mu: Double
     public let adjust: Double
+    public let muMin: Double
 
-    public init(mu: Double, adjust: Double) { self.mu = mu; self.adjust = adjust }
+    public init(mu: Double, adjust: Double, muMin: Double = 0) { self.mu = mu; self.adjust = adjust; self.muMin = muMin }
 
     /// One LM step. `jacobian` is column-major nw × B (column b = Dw of structure b), `errors` the
     /// B values of dE; `sse(w)` evaluates ½ΣdE² of the same batch at trial weights.
@@ -44,7 +47,7 @@ public struct LevenbergMarquardt: Sendable {
             if info != 0 { mu *= adjust; continue }   // not positive definite: more damping
             let trial = zip(w0, delta).map { $0 - $1 }
             let s = sse(trial) + penalty(trial)
-            if s <= sse0 { w = trial; mu /= adjust; return s }
+            if s <= sse0 { w = trial; mu = max(mu / adjust, muMin); return s }
             if cycle == 6 { w = trial; return s }     // aenet accepts after 5 retries
             mu *= adjust
         }
