@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 nn=$(cd "${1:-$here/../shared/aenet-reference/tio2-chebyshev}" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 n=$(find "$data" -name '*.xsf' | wc -l)
-atoms=$(find "$data" -name '*.xsf' -exec awk '/PRIMCOORD/{getline; print $1; exit}' {} + | paste -sd+ | bc)
+atoms=$(find "$data" -name '*.xsf' -exec awk '/PRIMCOORD/{getline; s += $1; nextfile} END{print s}' {} + | paste -sd+ | bc)
 for mode in energies forces; do
   { printf 'TYPES\n2\nTi\nO\n\nNETWORKS\nTi %s/Ti.10t-10t.nn\nO  %s/O.10t-10t.nn\n\n' "$nn" "$nn"
     [ $mode = forces ] && printf 'FORCES\n\n'
