@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Energies (and forces) of the whole TiO2 set with two aenet potentials.
 #   benchmarks/predict-tio2.sh [NN_DIR] [AENET_PREDICT_X]
+# (paths are quoted in the deck: aenet cuts unquoted paths at "/").
 # NN_DIR holds Ti.10t-10t.nn and O.10t-10t.nn (default: ../shared/aenet-reference/tio2-chebyshev).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -9,7 +10,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 n=$(find "$data" -name '*.xsf' | wc -l)
 atoms=$(find "$data" -name '*.xsf' -exec awk '/PRIMCOORD/{getline; s += $1; nextfile} END{print s}' {} + | paste -sd+ | bc)
 for mode in energies forces; do
-  { printf 'TYPES\n2\nTi\nO\n\nNETWORKS\nTi %s/Ti.10t-10t.nn\nO  %s/O.10t-10t.nn\n\n' "$nn" "$nn"
+  { printf "TYPES\n2\nTi\nO\n\nNETWORKS\nTi '%s/Ti.10t-10t.nn'\nO  '%s/O.10t-10t.nn'\n\n" "$nn" "$nn"
     [ $mode = forces ] && printf 'FORCES\n\n'
     printf 'FILES\n%d\n' "$n"; find "$data" -name '*.xsf' | sort; } > "$work/predict-$mode.in"
 done
