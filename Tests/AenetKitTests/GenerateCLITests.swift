@@ -53,6 +53,25 @@ import Testing
         #expect(d.contents("").allSatisfy { !$0.hasPrefix(".h.train") }, "temporary file left behind")
     }
 
+    @Test func setupsOutOfStepWithTypesAreRefused() throws {
+        // ENV lists He, which TYPES does not: aenet reads out of bounds here (Q36).
+        let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]))
+        try d.write("H.stp", Self.setup.replacingOccurrences(of: "ENV 1\nH\n", with: "ENV 2\nH\nHe\n"))
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status != 0 && r.stderr.contains("H.stp") && r.stderr.contains("He"), "\(r.stderr)")
+        #expect(!d.exists("h.train"))
+    }
+
+    @Test func withoutRminCloseAtomsAreAcceptedAsInAenet() throws {
+        let close = "# total energy = -1\nATOMS\nH 0 0 0 0 0 0\nH 0 0 0.3 0 0 0\n"
+        let d = try scratch(["close.xsf": close], deck: Self.deck(["close.xsf"]))
+        try d.write("H.stp", Self.setup.replacingOccurrences(of: "RMIN 0.5\n", with: ""))
+        let r = try runTool("generate", ["generate.in"], in: d.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("RMIN not set"))
+        #expect(d.exists("h.train"))
+    }
+
     @Test func refusesToOverwriteAnExistingTrainingSet() throws {
         let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]))
         try d.write("h.train", "precious")

@@ -69,7 +69,7 @@ import Testing
 
 @Suite struct SetupFileTests {
     @Test func chebyshevSetup() throws {
-        let (s, w) = try SetupFile.parse(Deck(text: """
+        let parsed = try SetupFile.parse(Deck(text: """
             DESCR
               First line.
               Second line.
@@ -83,7 +83,8 @@ import Testing
             BASIS type=chebyshev
             radial_Rc = 8.0  radial_N = 16 angular_Rc = 6.5  angular_N = 4
             """, path: "Ti.stp"))
-        #expect(w.isEmpty)
+        let s = parsed.setup
+        #expect(parsed.warnings.isEmpty && parsed.rminGiven)
         #expect(s.description == "  First line.$$  Second line.$$")
         #expect(s.atomType == "Ti" && s.envTypes == ["Ti", "O"])
         #expect(s.rcMin == 0.55 && s.rcMax == 8.0)
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func behlerSetupKeepsFileOrderAndSubstringQuirk() throws {
-        let (s, w) = try SetupFile.parse(Deck(text: """
+        let parsed = try SetupFile.parse(Deck(text: """
             ATOM O
             ENV 2
             Ti
@@ -104,7 +105,8 @@ import Testing
             G=4 type2=O type3=Ti eta=0.05 lambda=-1.0 zeta=2.0 Rc=5.5
             G=3 type2=O kappa=1.5 Rc=4.0
             """, path: "O.stp"))
-        #expect(w.count == 1) // RMIN not set
+        let s = parsed.setup
+        #expect(parsed.warnings.count == 1 && !parsed.rminGiven)
         #expect(s.rcMin == 1.0 && s.rcMax == 6.0)
         #expect(s.sf == [2, 4, 3])
         #expect(s.sfEnv == [1, 0, 2, 1, 2, 0])

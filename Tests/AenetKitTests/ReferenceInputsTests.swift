@@ -14,7 +14,7 @@ import Testing
             #expect(g.typeNames == ["Ti", "O"] && g.atomicEnergies == [-1626.66972707, -433.23448532], "\(deck)")
             lists.append(g.structureFiles)
             for stp in g.setupFiles {
-                let (setup, _) = try SetupFile.read(path: root + "/" + stp)
+                let setup = try SetupFile.read(path: root + "/" + stp).setup
                 #expect(setup.envTypes == ["Ti", "O"] && setup.nsf > 0, "\(stp)")
                 #expect(setup.isChebyshev ? setup.nsf == (11 + 5) * 2 : setup.nsf == 14, "\(stp)")
             }

@@ -26,7 +26,8 @@ public final class TrainingSetGenerator {
         neighbourConvention = aenetNeighbours ? .aenet204 : .complete
         var setups: [FingerprintSetup] = [], warnings: [String] = [], given: [Bool] = []
         for (t, file) in input.setupFiles.enumerated() {
-            let (s, w) = try SetupFile.read(path: file)
+            let parsed = try SetupFile.read(path: file)
+            let s = parsed.setup
             let name = input.typeNames[t]
             guard s.atomType == name else {
                 throw AenetError("setup is for \(s.atomType) but SETUPS assigns it to \(name)", file: file)
@@ -40,7 +41,7 @@ public final class TrainingSetGenerator {
             if s.isBehler2011, s.envTypes.firstIndex(of: name) != t {
                 throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (spec Q8). Reorder ENV", file: file)
             }
-            setups.append(s); warnings += w; given.append(!w.contains { $0.contains("RMIN not set") })
+            setups.append(s); warnings += parsed.warnings; given.append(parsed.rminGiven)
         }
         self.setups = setups
         setupWarnings = warnings

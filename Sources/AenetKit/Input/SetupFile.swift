@@ -2,13 +2,22 @@ import Foundation
 
 /// Reader of structural-fingerprint setup files (`*.stp`, spec §4).
 public enum SetupFile {
-    /// Parses a `.stp` file. Warnings (aenet prints them to stderr and goes on) are returned.
-    public static func read(path: String) throws -> (setup: FingerprintSetup, warnings: [String]) {
+    /// A parsed setup with what aenet would only have printed.
+    public struct Parsed: Sendable {
+        public var setup: FingerprintSetup
+        /// Warnings aenet prints to stderr and goes on (unknown keywords, RMIN not set).
+        public var warnings: [String]
+        /// Whether the file gave RMIN (aenet otherwise uses 1.0, which is then no distance limit).
+        public var rminGiven: Bool
+    }
+
+    /// Parses a `.stp` file.
+    public static func read(path: String) throws -> Parsed {
         let deck = try Deck(path: path)
         return try parse(deck)
     }
 
-    public static func parse(_ deck: Deck) throws -> (setup: FingerprintSetup, warnings: [String]) {
+    public static func parse(_ deck: Deck) throws -> Parsed {
         var s = FingerprintSetup()
         var warnings: [String] = []
         var haveEnv = false
@@ -119,13 +128,14 @@ public enum SetupFile {
         _ = hasDescription
         guard !s.atomType.isEmpty else { throw AenetError("no ATOM line: the setup must name its central species", file: deck.path) }
         guard haveEnv else { throw AenetError("no ENV block: list the environment species", file: deck.path) }
-        if s.rcMin == 0 {
+        let rminGiven = s.rcMin != 0
+        if !rminGiven {
             warnings.append("\(deck.path): RMIN not set; using 1.0 (only sizes buffers, as in aenet)")
             s.rcMin = 1.0
         }
         guard s.rcMax > 0 else { throw AenetError("cut-off undetermined: add a BASIS or FUNCTIONS block with Rc > 0", file: deck.path) }
         s.clearStatistics()
-        return (s, warnings)
+        return Parsed(setup: s, warnings: warnings, rminGiven: rminGiven)
 
         func parseFunction(_ line: Substring, at k: Int, into s: inout FingerprintSetup) throws {
             let g = try keyValue("G", in: line, at: k).map { try integer($0, "G", at: k) } ?? 0
