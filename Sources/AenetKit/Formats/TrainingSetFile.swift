@@ -78,12 +78,15 @@ public struct TrainingSetStructure: Sendable, Equatable {
             rec = try r.next(); let t = try rec.int() - 1
             guard (0..<nTypes).contains(t) else { throw r.failure("atom type \(t + 1) outside 1…\(nTypes)") }
             s.types.append(t)
-            rec = try r.next(); s.coordinates += [try rec.double(), try rec.double(), try rec.double()]
-            rec = try r.next(); s.forces += [try rec.double(), try rec.double(), try rec.double()]
+            rec = try r.next(); for _ in 0..<3 { s.coordinates.append(try rec.double()) }
+            rec = try r.next(); for _ in 0..<3 { s.forces.append(try rec.double()) }
             rec = try r.next(); let n = try rec.int()
             rec = try r.next()
-            s.fingerprintOffsets.append(s.fingerprints.count)
-            s.fingerprints += try rec.doubles(n)
+            guard n >= 0, rec.count == 8 * n else { throw r.failure("fingerprint record holds \(rec.count) bytes, expected \(n) values (corrupt file?)") }
+            let o = s.fingerprints.count
+            s.fingerprintOffsets.append(o)
+            s.fingerprints.append(contentsOf: repeatElement(0, count: n))
+            try s.fingerprints.withUnsafeMutableBufferPointer { try rec.doubles(n, into: $0.baseAddress! + o) }
         }
         return s
     }

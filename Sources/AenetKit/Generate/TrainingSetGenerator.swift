@@ -105,9 +105,8 @@ public final class TrainingSetGenerator {
         var coords: [Double] = [], forces: [Double] = []
         coords.reserveCapacity(3 * s.atomCount); forces.reserveCapacity(3 * s.atomCount)
         for i in 0..<s.atomCount {
-            coords += [frame[i].x, frame[i].y, frame[i].z]
             let f = s.forces![i]
-            forces += [f.x, f.y, f.z]
+            for c in 0..<3 { coords.append(frame[i][c]); forces.append(f[c]) }
         }
         let record = TrainingSetStructure(path: path, typeCount: s.distinctSpecies.count, energy: energy,
                                           types: types.map { Int($0) }, coordinates: coords, forces: forces,
