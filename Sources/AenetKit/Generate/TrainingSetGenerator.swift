@@ -76,7 +76,7 @@ public final class TrainingSetGenerator {
             energy = s.totalEnergy ?? 0
             for t in types { energy -= input.atomicEnergies[Int(t)] }
         }
-        let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff, convention: neighbourConvention)
+        let search = try NeighbourSearch(validating: s, types: types, cutoff: cutoff, convention: neighbourConvention, file: path)
         let frame = NeighbourSearch.aenetFrame(s)
         let nsf = types.map { setups[Int($0)].nsf }
         var offsets: [Int] = [], total = 0
