@@ -42,6 +42,7 @@ public struct PredictRun: Sendable {
         }
         var errors = ReferenceErrors(), failed = 0, printed = 0
         let workers = (0..<threads).map { _ in EvaluationWorkspace(potentials) }
+        for w in workers { w.threads = threads }   // large structures use all threads themselves
         let block = 32 * threads
         var start = 0
         while start < files.count {
