@@ -38,11 +38,20 @@ public struct Behler2011Fingerprint: Fingerprint {
     /// A function as evaluated: its feature index and parameters.
     struct Term {
         var g: Int, kind: Int, rc: Double, rs: Double, eta: Double, kappa: Double, lambda: Double, zeta: Double
+        /// Angular terms: index of (Rc, η) in `weightSlots` (F(R) = exp(−ηR²)·fc(R) is shared by all
+        /// terms with the same Rc and η); ζ as an integer when it is one in 1…64, else 0.
+        var slot: Int = 0, integerZeta: Int = 0
+        /// Angular terms: index of (λ, ζ) in `angularCombos`.
+        var combo: Int = 0
     }
     /// Radial terms of neighbour species t: radial[radialStart[t]..<radialStart[t+1]].
     let radial: [Term], radialStart: [Int]
     /// Angular terms of the species pair (lo, hi), lo ≤ hi: angular[angularStart[lo*envCount+hi]..<…+1].
     let angular: [Term], angularStart: [Int]
+    /// Distinct (Rc, η) of the angular terms.
+    let weightSlots: [(rc: Double, eta: Double)]
+    /// Distinct (λ, ζ) of the angular terms.
+    let angularCombos: [(lambda: Double, zeta: Double)]
 
     /// functions in .stp FILE order; values are produced in aenet's EVALUATION order (spec §5.3 feature order).
     public init(functions: [SymmetryFunction], localType: [Int32], envCount: Int) {
@@ -77,6 +86,28 @@ public struct Behler2011Fingerprint: Fingerprint {
             }
         }
         for p in 0..<(envCount * envCount) { ang += angByPair[p]; aStart[p + 1] = ang.count }
+        var slots: [(rc: Double, eta: Double)] = []
+        for q in ang.indices {
+            let t = ang[q]
+            if let k = slots.firstIndex(where: { $0.rc == t.rc && $0.eta == t.eta }) {
+                ang[q].slot = k
+            } else {
+                ang[q].slot = slots.count; slots.append((t.rc, t.eta))
+            }
+            let iz = t.zeta.isFinite && abs(t.zeta) <= 64 ? Int(t.zeta) : 0
+            ang[q].integerZeta = Double(iz) == t.zeta && iz >= 1 && iz <= 64 ? iz : 0
+        }
+        weightSlots = slots
+        var combos: [(lambda: Double, zeta: Double)] = []
+        for q in ang.indices {
+            let t = ang[q]
+            if let k = combos.firstIndex(where: { $0.lambda == t.lambda && $0.zeta == t.zeta }) {
+                ang[q].combo = k
+            } else {
+                ang[q].combo = combos.count; combos.append((t.lambda, t.zeta))
+            }
+        }
+        angularCombos = combos
         evaluationOrder = order; radial = rad; radialStart = rStart; angular = ang; angularStart = aStart
     }
 
@@ -85,6 +116,12 @@ public struct Behler2011Fingerprint: Fingerprint {
         if d >= rc { return (0, 0) }
         let a = aenetPi * d / rc
         return (0.5 * (cos(a) + 1.0), -0.5 * aenetPi / rc * sin(a))
+    }
+
+    /// `cutoff(d, rc).f` alone.
+    @inline(__always) static func cutoffValue(_ d: Double, _ rc: Double) -> Double {
+        if d >= rc { return 0 }
+        return 0.5 * (cos(aenetPi * d / rc) + 1.0)
     }
 
     /// F(R) = exp(−η R²)·fc(R) and its derivative (sf_F2_ij).
