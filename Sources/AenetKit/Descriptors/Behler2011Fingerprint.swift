@@ -132,8 +132,7 @@ public struct Behler2011Fingerprint: Fingerprint {
     }
 
     public func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>) {
-        var sink = NoGradient()
-        kernel(nb, values: values, sink: &sink)
+        valuesKernel(nb, values: values)
     }
 
     public func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>,
