@@ -15,6 +15,8 @@ public final class TrainingSetGenerator {
     public let cutoff: Double
     /// Whether RMIN was given in each setup (only then is it a distance check).
     let rminGiven: [Bool]
+    /// Threads for the atoms of one large structure (set by `run`).
+    var atomThreads = 1
 
     /// `.aenet204` reproduces aenet 2.0.4's incomplete neighbour lists (bit-compatible training sets).
     public let neighbourConvention: NeighbourConvention
@@ -84,15 +86,20 @@ public final class TrainingSetGenerator {
         var values = [Double](repeating: 0, count: total)
         var counts = [Int](repeating: 0, count: s.atomCount)
         var derivs = withDerivatives ? ForcesFileWriter.StructureDerivatives() : nil
+        let inParallel = derivs == nil && atomThreads > 1 && s.atomCount >= Self.parallelAtoms
         try values.withUnsafeMutableBufferPointer { v in
+            if inParallel {
+                try featurizeAtomsInParallel(search: search, types: types, offsets: offsets, values: v.baseAddress!,
+                                             counts: &counts, path: path)
+                return
+            }
             for i in 0..<s.atomCount {
                 search.neighbours(of: i, into: &nb)
                 counts[i] = nb.count
                 let t = Int(types[i])
                 if rminGiven[t] {
                     for j in 0..<nb.count where nb.distance[j] < setups[t].rcMin {
-                        throw AenetError(String(format: "atoms %d and %d are %.4f Å apart, closer than RMIN = %g of the %@ setup; check the structure or lower RMIN",
-                                                i + 1, Int(nb.atomIndex[j]) + 1, nb.distance[j], setups[t].rcMin, setups[t].atomType), file: path)
+                        throw tooClose(i, Int(nb.atomIndex[j]), nb.distance[j], type: t, path: path)
                     }
                 }
                 if derivs != nil {
@@ -116,6 +123,7 @@ public final class TrainingSetGenerator {
 
     /// Runs the whole generation: stdout in aenet's layout, the training set (and `.forces`) on disk.
     public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64) throws {
+        atomThreads = threads
         let files = input.structureFiles
         let started = Date()
         if input.timing {
