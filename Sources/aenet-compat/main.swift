@@ -1,4 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
+import AenetTestSupport
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
+import AenetAugment
 import ArgumentParser
 import Foundation
 

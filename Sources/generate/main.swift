@@ -1,4 +1,5 @@
-import AenetKit
+import AenetCore
+import AenetShell
 import ArgumentParser
 import COpenBLAS
 import Foundation

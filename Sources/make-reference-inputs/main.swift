@@ -3,7 +3,8 @@
 // them. Deterministic: the same program writes the same bytes on every machine.
 //
 //   swift run make-reference-inputs [output-directory]      (default: reference-inputs)
-import AenetKit
+import AenetCore
+import AenetTestSupport
 import Foundation
 
 let out = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "reference-inputs"

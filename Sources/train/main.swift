@@ -1,4 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
+import AenetTraining
 import ArgumentParser
 import Foundation
 
