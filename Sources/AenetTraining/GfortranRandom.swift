@@ -62,8 +62,6 @@ public struct GfortranRandom: Sendable, Equatable {
 
 /// The file `train.rngstate`: two records, the seed size and the seed (spec §7.3).
 public enum RandomStateFile {
-    public static let name = "train.rngstate"
-
     /// Reads the state; nil (with the reason) when the file holds a seed of another size, the case
     /// in which aenet warns and goes on with a clock seed.
     public static func read(path: String) throws -> (GfortranRandom?, warning: String?) {

@@ -88,17 +88,10 @@ public struct LoadedTrainingSet {
     public var setups: [FingerprintSetup]
     public var data: TrainingData
 
-    /// Whether a set of `bytes` should be streamed from its file rather than copied into memory:
-    /// when it would take more than half of the physical memory, or when AENET_TRAIN_STREAM=1.
-    public static func shouldStream(bytes: Int) -> Bool {
-        if let v = ProcessInfo.processInfo.environment["AENET_TRAIN_STREAM"] { return v == "1" }
-        return UInt64(bytes) > ProcessInfo.processInfo.physicalMemory / 2
-    }
-
-    /// Reads a normalized set into memory, or maps it for streaming (see `shouldStream`).
-    public static func load(path: String, streaming: Bool? = nil) throws -> LoadedTrainingSet {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if streaming ?? shouldStream(bytes: size) { return try loadStreaming(path: path) }
+    /// Reads a normalized set into memory, or maps it (`streaming`: the data are read from the
+    /// mapped file when used, for sets larger than the memory).
+    public static func load(path: String, streaming: Bool) throws -> LoadedTrainingSet {
+        if streaming { return try loadStreaming(path: path) }
         let reader = try TrainingSetReader(path: path)
         guard reader.header.normalized else { throw AenetError("training set is not normalized", file: path) }
         let footer = try reader.footer()

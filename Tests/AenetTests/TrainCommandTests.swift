@@ -72,7 +72,7 @@ private func weights(_ dir: TemporaryDirectory, _ file: String) throws -> [Doubl
     let r = try train(dir, deck(iterations: 2, extra: "SAVE_ENERGIES"))
     #expect(r.status == 0, "\(r.stderr)")
     let pots = try ["Ti.nn", "O.nn"].map { try Potential.read(path: dir.path + "/" + $0) }
-    let set = try LoadedTrainingSet.load(path: dir.path + "/small.train.scaled")
+    let set = try LoadedTrainingSet.load(path: dir.path + "/small.train.scaled", streaming: false)
     let ev = LossEvaluator(networks: pots.map(\.network), threads: 1)
     var e = [Double](repeating: 0, count: set.data.structureCount)
     _ = ev.loss(ev.weights, data: set.data, errors: &e)

@@ -5,16 +5,21 @@ import Testing
 @testable import AenetShell
 @testable import AenetTestSupport
 
-private let methods: [TrainMethod] = [
+private let methods: [MethodChoice] = [
     .bfgs,
-    .onlineSD(alpha: 0.01, gamma: 0.05),
-    .adam(mu: 0.01, b1: 0.9, b2: 0.999, eps: 1e-8, sampleSize: 500, batchSize: 4),
-    .ekf(lambda: 0.999, lambda0: 0.97, state: 10, pnoise: 0, adaptive: 0.6, wgroup: 100),
-    .lm(batchSize: 10, learnRate: 0.1, iter: 1, conv: 1e-3, adjust: 10),
+    try! MethodChoice(token: "online_sd", settings: ["alpha": 0.01, "gamma": 0.05]),
+    try! MethodChoice(token: "adam", settings: ["mu": 0.01, "batchsize": 4]),
+    try! MethodChoice(token: "ekf", settings: [:]),
+    try! MethodChoice(token: "lm", settings: ["batchsize": 10]),
 ]
 
+/// Every registered METHOD is exercised here (a new method must be added to `methods`).
+@Test func everyRegisteredMethodIsTested() {
+    #expect(Set(methods.map(\.token)) == Set(TrainingMethods.all.map { $0.token }))
+}
+
 @Test(arguments: methods)
-func methodLowersTheError(_ m: TrainMethod) throws {
+func methodLowersTheError(_ m: MethodChoice) throws {
     let data = syntheticData(structures: 20)
     let ev = LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1)
     let t = try Trainer(evaluator: ev, train: data, method: m, sampling: .sequential, l2: 0, rng: GfortranRandom(clock: 5))
@@ -28,7 +33,7 @@ func methodLowersTheError(_ m: TrainMethod) throws {
     let data = syntheticData(structures: 9)
     let ev = LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1)
     for s in Sampling.allCases {
-        let t = try Trainer(evaluator: ev, train: data, method: .adam(mu: 0.01, b1: 0.9, b2: 0.999, eps: 1e-8, sampleSize: 4, batchSize: 2),
+        let t = try Trainer(evaluator: ev, train: data, method: try MethodChoice(token: "adam", settings: ["mu": 0.01, "samplesize": 4, "batchsize": 2]),
                             sampling: s, l2: 0.001, rng: GfortranRandom(clock: 9))
         t.trainErrors = (0..<9).map { Double($0) - 4 }
         let order = t.schedule(count: 40)
@@ -52,5 +57,39 @@ func methodLowersTheError(_ m: TrainMethod) throws {
             let fd = (t.lossAndGradient(wp, &tmp, batch: batch) - t.lossAndGradient(wm, &tmp, batch: batch)) / 2e-6
             #expect(abs(fd - g[k]) <= 1e-6 * max(1, abs(fd)))
         }
+    }
+}
+
+/// Each method's restart record brings back its exact state: training on from a restart file
+/// gives bit-identical weights to training on without interruption.
+@Test(arguments: methods)
+func restartContinuesExactly(_ m: MethodChoice) throws {
+    let data = syntheticData(structures: 12)
+    let dir = try TemporaryDirectory()
+    let path = dir.path + "/train.restart"
+    let a = try Trainer(evaluator: LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1), train: data, method: m,
+                        sampling: .random, l2: 0, rng: GfortranRandom(clock: 3))
+    for _ in 0..<3 { _ = a.epoch() }
+    try TrainRestart.write(a, epoch: 3, finished: false, path: path)
+    let b = try Trainer(evaluator: LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1), train: data, method: m,
+                        sampling: .random, l2: 0, rng: GfortranRandom(clock: 99))
+    let (state, note) = try TrainRestart.read(into: b, path: path)
+    #expect(note == nil)
+    #expect(state?.epoch == 3)
+    for _ in 0..<3 { _ = a.epoch(); _ = b.epoch() }
+    #expect(a.weights == b.weights, "\(m.token)")
+}
+
+/// Settings that make no sense are refused with the parameter named, not run.
+@Test func nonsensicalMethodSettingsAreRefused() {
+    let bad: [(String, [String: Double])] = [
+        ("online_sd", ["gamma": -0.1]), ("online_sd", ["alpha": 1.5]),
+        ("adam", ["mu": 0]), ("adam", ["batchsize": 0]), ("adam", ["samplesize": 1e30]), ("adam", ["b1": 1]),
+        ("ekf", ["lambda": 2]), ("ekf", ["wgroup": 0]), ("ekf", ["state": -1]),
+        ("lm", ["batchsize": 0]), ("lm", ["adjust": 0.5]), ("lm", ["learnrate": -1]), ("lm", ["mumin": -1]),
+        ("bfgs", ["m": 5]), ("lm", ["batchsize": .infinity]),
+    ]
+    for (token, settings) in bad {
+        #expect(throws: AenetError.self, "\(token) \(settings)") { try MethodChoice(token: token, settings: settings) }
     }
 }

@@ -41,6 +41,13 @@ public enum FortranFormat {
         f(x, 50, digits).trimmingCharacters(in: .whitespaces)
     }
 
+    /// gfortran list-directed output of a label and a real (`write(*,*) 'label', x`), one line.
+    public static func labelledListDirected(_ label: String, _ x: Double) -> String {
+        let s = listDirected(x)
+        let field = s.contains("E") ? a(s, 25) : a(s, 20) + "     "
+        return " " + label + " " + field + "\n"
+    }
+
     /// Text of gfortran list-directed output of one real (`write(*,*) x`), without the leading blank:
     /// 17 significant digits, fixed notation for 0.1 ≤ |x| < 1e16, else exponent form.
     public static func listDirected(_ x: Double) -> String {

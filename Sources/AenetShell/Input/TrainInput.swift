@@ -27,7 +27,7 @@ public struct TrainInput: Sendable {
     public var sampling: Sampling = .sequential
     /// True when SAMPLING was given explicitly (bfgs then warns that it uses sequential).
     public var samplingGiven = false
-    public var method: TrainMethod = .bfgs
+    public var method: MethodChoice = .bfgs
     /// The method token as typed (aenet prints it in error messages).
     public var methodToken = "bfgs"
     /// NETWORKS lines in file order; matched to species by `network(for:)`.
@@ -86,9 +86,9 @@ public struct TrainInput: Sendable {
         }
         methodToken = String(token)
         let settings = try Self.keyValues(line, deck: deck, line: j)
-        do { method = try TrainMethod.make(token: methodToken, settings: settings) }
+        do { method = try MethodChoice(token: methodToken, settings: settings) }
         catch let e as AenetError { throw deck.error(e.message, line: j) }
-        if case .adam = method { sampling = .random } // aenet's preset; SAMPLING overrides it
+        sampling = method.type.defaultSampling   // aenet presets random for adam; SAMPLING overrides it
     }
 
     /// `REGULARIZATION l2=λ` on the keyword line or on the next logical line (published decks).

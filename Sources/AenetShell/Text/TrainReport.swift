@@ -29,29 +29,11 @@ public enum TrainReport {
             + AenetText.header("Neural Network training done.", rule: "=")
     }
 
-    /// gfortran list-directed output of a label and a real (`write(*,*) 'label', x`).
-    public static func listDirected(_ label: String, _ x: Double) -> String {
-        let s = FortranFormat.listDirected(x)
-        let field = s.contains("E") ? FortranFormat.a(s, 25) : FortranFormat.a(s, 20) + "     "
-        return " " + label + " " + field + "\n"
-    }
-
     /// `Training details`: method, parameters, counts and the test structures.
-    public static func details(method: TrainMethod, iterations: Int, isTest: [Bool], restarted: Bool) -> String {
+    public static func details(method: MethodChoice, iterations: Int, isTest: [Bool], restarted: Bool) -> String {
         var s = AenetText.header("Training details") + "\n"
         s += " Training method         : \(method.displayName)\n"
-        switch method {
-        case let .ekf(l, l0, st, pn, ad, _):
-            s += listDirected("  Forgetting factor     : ", l) + listDirected("  Ini. state covariance : ", l0)
-            s += listDirected("  Measuring noise       : ", st) + listDirected("  Process noise         : ", pn)
-            s += listDirected("  Adaptive EKF threshold: ", ad)
-        case let .lm(b, lr, it, conv, _, _):
-            s += "   Batch size            : \(FortranFormat.i(Int(b), 12))\n   Batch iterations      : \(FortranFormat.i(Int(it), 12))\n"
-            s += listDirected("  Initial learning rate : ", lr) + listDirected("  Target error          : ", conv)
-        case let .onlineSD(a, g):
-            s += listDirected("  Learning rate         : ", g) + listDirected("  Momentum rate         : ", a)
-        default: break
-        }
+        s += method.detailLines
         let nTest = isTest.filter { $0 }.count
         s += "\n Number of iterations    : \(iterations)\n\n"
         s += " Training structures     : \(isTest.count - nTest)\n Testing  structures     : \(nTest)\n\n"
@@ -67,11 +49,11 @@ public enum TrainReport {
 
     /// `Training process` header and the epoch-table heading.
     /// With `validation` (VALIDATION, our extension) two more columns follow the test columns.
-    public static func processHeader(iterations: Int, method: TrainMethod, sampling: String, extra: String,
+    public static func processHeader(iterations: Int, method: any TrainingMethod, sampling: String,
                                      validation: Bool = false) -> String {
         var s = AenetText.header("Training process") + "\n"
-        s += " Weight optimization for \(iterations) epochs using the \(method.displayName) method.\n\n"
-        s += " Sampling type               : \(sampling)\n" + extra + "\n"
+        s += " Weight optimization for \(iterations) epochs using the \(type(of: method).displayName) method.\n\n"
+        s += " Sampling type               : \(sampling)\n" + method.processLines + "\n"
         s += String(repeating: " ", count: 8) + "|------------TRAIN-----------|  |------------TEST------------|"
         s += validation ? "  |---------VALIDATION---------|\n" : "\n"
         let cols = validation ? ["MAE", "<RMSE>", "MAE", "<RMSE>", "MAE", "<RMSE>"] : ["MAE", "<RMSE>", "MAE", "<RMSE>"]

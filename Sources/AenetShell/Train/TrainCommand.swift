@@ -12,7 +12,7 @@ public final class TrainCommand {
     let out: TextOutput
     let warn: (String) -> Void
     /// Threads for the loss evaluation (2 on this machine; BLAS itself stays single-threaded).
-    public var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    public var threads = RunPolicy.workerThreads
 
     var set: LoadedTrainingSet!
     var species: [String] = []
@@ -32,7 +32,7 @@ public final class TrainCommand {
 
     /// Everything train.x does, in its order.
     public func run() throws {
-        openblas_set_num_threads(1)
+        RunPolicy.singleThreadedBLAS()
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
         try openTrainingSet()
         try setUpNetworks()
@@ -62,7 +62,7 @@ public final class TrainCommand {
                 path = scaled
             }
         }
-        set = try LoadedTrainingSet.load(path: path)
+        set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
         species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
             throw AenetError("setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
@@ -113,14 +113,14 @@ public final class TrainCommand {
         let n = set.data.structureCount
         var restarted = false
         var rng: GfortranRandom
-        if FileManager.default.fileExists(atPath: RandomStateFile.name) {
-            let (g, w) = try RandomStateFile.read(path: RandomStateFile.name)
+        if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
+            let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
             if let w { warn("Warning: " + w) }
             rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             restarted = g != nil
         } else {
             rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
-            try RandomStateFile.write(rng, path: RandomStateFile.name)
+            try RandomStateFile.write(rng, path: TrainFiles.rngState)
         }
         isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
         let nTest = isTest.filter { $0 }.count

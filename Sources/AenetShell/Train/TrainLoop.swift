@@ -24,27 +24,20 @@ struct TrainLoop {
         let ev = LossEvaluator(networks: c.networks, threads: c.threads)
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: input.sampling,
                                   l2: input.l2, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil) &+ 17)))
-        if case .bfgs = input.method, input.samplingGiven, input.sampling != .sequential {
-            c.warn("Warning: Sampling type set to 'sequential' for BFGS.")
+        if let fixed = input.method.type.fixedSampling, input.samplingGiven, input.sampling != fixed {
+            c.warn("Warning: Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
+        (trainer.method as? LMMethod)?.wideBLAS = RunPolicy.withAllBLASThreads
         var first = 1
-        let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer)
-            : (nil, FileManager.default.fileExists(atPath: TrainRestart.fileName) ? "Note: new networks were created, so \(TrainRestart.fileName) is not used." : nil)
+        let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart)
+            : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
         if let note { c.warn(note) }
         if let s = state {
             if !s.finished { first = s.epoch + 1 }   // resume an interrupted run
-            c.warn("Restarting the \(input.method.token) optimizer from \(TrainRestart.fileName)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
+            c.warn("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
         }
-        var extra = ""
-        if case let .adam(mu, b1, b2, eps, _, _) = input.method {
-            let (b, s) = trainer.batchAndSampleSize
-            extra = " Learning rate               : " + String(format: "%9.3E", mu).replacingOccurrences(of: "E+0", with: "E+").replacingOccurrences(of: "E-0", with: "E-") + "\n"
-            extra += " Gradient decay rate (b1)    : \(FortranFormat.adjustl(b1, digits: 4))\n Sq. gradient decay rate (b1): \(FortranFormat.adjustl(b2, digits: 4))\n"
-            extra += " Epsilon                     : " + String(format: "%9.3E", eps).replacingOccurrences(of: "E+0", with: "E+").replacingOccurrences(of: "E-0", with: "E-") + "\n"
-            extra += " Sample size                 : \(s) (\(s))\n Mini-batch size             : \(b) (\(b))\n"
-        }
-        out.write(TrainReport.processHeader(iterations: input.iterations, method: input.method, sampling: trainer.sampling.rawValue,
-                                            extra: extra, validation: c.validationData != nil))
+        out.write(TrainReport.processHeader(iterations: input.iterations, method: trainer.method, sampling: trainer.sampling.rawValue,
+                                            validation: c.validationData != nil))
         // VALIDATION: the weights with the lowest validation RMSE so far (ties keep the earlier epoch).
         var best: (epoch: Int, rmse: Double, weights: [Double])?
         func report(_ epoch: Int) {
@@ -73,10 +66,10 @@ struct TrainLoop {
             report(epoch)
             c.networks = ev.networks
             try c.saveNetworks(suffix: "-" + String(format: "%05d", epoch), verbose: false)
-            try TrainRestart.write(trainer, epoch: epoch, finished: false)
+            try TrainRestart.write(trainer, epoch: epoch, finished: false, path: TrainFiles.restart)
             timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
             progress.update(epoch)
-            if FileManager.default.fileExists(atPath: "STOP") {
+            if FileManager.default.fileExists(atPath: TrainFiles.stop) {
                 out.write(" File `STOP' detected.  Training halted.\n"); break
             }
             if input.validationPatience > 0, let b = best, epoch - b.epoch >= input.validationPatience {
@@ -96,7 +89,7 @@ struct TrainLoop {
         c.networks = ev.networks
         if input.saveEnergies { try saveEnergies(ev, best?.weights ?? trainer.weights) }
         try c.saveNetworks(suffix: "", verbose: true)
-        try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true)
+        try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true, path: TrainFiles.restart)
         if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
         try timing?.write()
         out.write(TrainReport.closing())

@@ -137,16 +137,6 @@ public struct LBFGS: Sendable {
     static func normInf(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
 }
 
-@inline(__always) func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var s = 0.0
-    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in for i in 0..<pa.count { s += pa[i] * pb[i] } } }
-    return s
-}
-
-@inline(__always) func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
-    x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in for i in 0..<py.count { py[i] += a * px[i] } } }
-}
-
 extension LBFGS {
     /// Our `train.restart` payload for bfgs (after the method-name record).
     public func write(to w: inout FortranRecordWriter) {
@@ -169,5 +159,36 @@ extension LBFGS {
         rec = try r.next(); o.g = try rec.doubles(n)
         for _ in 0..<k { rec = try r.next(); o.s.append(try rec.doubles(n)); o.y.append(try rec.doubles(n)) }
         return o
+    }
+}
+
+/// METHOD bfgs: one L-BFGS iteration (one accepted step) per epoch over the whole training set,
+/// always in sequential order (aenet forces it and warns).
+public final class BFGSMethod: TrainingMethod {
+    public static let token = "bfgs"
+    public static let displayName = "Limited Memory BFGS"
+    public static let parameters: [(name: String, value: Double)] = []
+    public static func problem(with values: [Double]) -> String? { nil }
+    public static var fixedSampling: Sampling? { .sequential }
+
+    /// Nil until the first epoch (started at the problem's weights) or a restored state.
+    private(set) var lbfgs: LBFGS?
+
+    public init(values: [Double], weightCount: Int, structureCount: Int) {}
+
+    public func epoch(_ p: TrainingProblem) -> Bool {
+        var o = lbfgs ?? LBFGS(x: p.weights)
+        let status = o.iterate { x, g in p.lossAndGradient(x, &g, batch: nil) }
+        lbfgs = o
+        p.weights = o.x
+        return status != .progress
+    }
+
+    public func writeState(to w: inout FortranRecordWriter) { (lbfgs ?? LBFGS(x: [])).write(to: &w) }
+
+    public func readState(from r: FortranRecordReader, weightCount: Int) throws -> Bool {
+        guard let o = try LBFGS.read(from: r, n: weightCount) else { return false }
+        lbfgs = o
+        return true
     }
 }

@@ -68,3 +68,50 @@ public struct EKF: Sendable {
         return true
     }
 }
+
+/// METHOD ekf: one Kalman update per structure of the epoch's schedule.
+public final class EKFMethod: TrainingMethod {
+    public static let token = "ekf"
+    public static let displayName = "Extended Kalman Filter"
+    public static let parameters: [(name: String, value: Double)] =
+        [("lambda", 0.999), ("lambda0", 0.97), ("state", 10), ("pnoise", 0), ("adaptive", 0.6), ("wgroup", 100)]
+    public static func problem(with v: [Double]) -> String? {
+        if !(v[0] > 0 && v[0] <= 1) || !(v[1] > 0 && v[1] <= 1) {
+            return "the forgetting factors lambda=\(v[0]) and lambda0=\(v[1]) must be in (0, 1]"
+        }
+        if !(v[2] > 0) { return "state=\(v[2]) must be positive" }
+        if !(v[3] >= 0) { return "the process noise pnoise=\(v[3]) must not be negative" }
+        if !(1...1e6).contains(v[5]) { return "wgroup=\(v[5]) must be between 1 and 1e6 weights" }
+        return nil
+    }
+    public static var supportsL2: Bool { false }
+
+    private var ekf: EKF
+    private var scratch: [Double]
+
+    public init(values v: [Double], weightCount n: Int, structureCount: Int) {
+        ekf = EKF(n: n, lambda: v[0], lambda0: v[1], state: v[2], pnoise: v[3], wgroup: Double(boundedInt(v[5], 1...1_000_000)))
+        scratch = Array(repeating: 0, count: n)
+    }
+
+    public func epoch(_ p: TrainingProblem) -> Bool {
+        var w = p.weights
+        for k in p.schedule(count: p.structureCount) {
+            let e = p.structureError(w, structure: k, derivative: &scratch)
+            for i in scratch.indices { scratch[i] = -scratch[i] }   // J = ∂(E_nn/N)/∂w = −Dw
+            ekf.update(&w, error: e, jacobian: scratch)
+        }
+        p.weights = w
+        return false
+    }
+
+    public static func detailLines(_ v: [Double]) -> String {
+        let l = FortranFormat.labelledListDirected
+        return l("  Forgetting factor     : ", v[0]) + l("  Ini. state covariance : ", v[1])
+            + l("  Measuring noise       : ", v[2]) + l("  Process noise         : ", v[3])
+            + l("  Adaptive EKF threshold: ", v[4])
+    }
+
+    public func writeState(to w: inout FortranRecordWriter) { ekf.write(to: &w) }
+    public func readState(from r: FortranRecordReader, weightCount: Int) throws -> Bool { try ekf.read(from: r) }
+}
