@@ -13,7 +13,7 @@ public enum NetworkAverage {
         for n in nets {
             guard n.layerCount == depth, n.activations == first.activations, n.inputCount == first.inputCount,
                   n.outputCount == first.outputCount else {
-                throw AenetError("networks can only be averaged when they have the same inputs, outputs, depth and activations (got \(first.layerSizes) and \(n.layerSizes))")
+                throw AenetError(.mismatch, "networks can only be averaged when they have the same inputs, outputs, depth and activations (got \(first.layerSizes) and \(n.layerSizes))")
             }
         }
         guard first.activations.last == .linear else { throw AenetError("averaging needs a linear output layer") }
@@ -56,7 +56,7 @@ public enum NetworkAverage {
         guard let p0 = pots.first else { throw AenetError("no network files to average") }
         for (p, path) in zip(pots, inputs) {
             guard p.setup == p0.setup, p.trainingSet == p0.trainingSet else {
-                throw AenetError("its descriptor setup or training-set normalization differs from \(inputs[0]); only networks trained on the same training set can be averaged", file: path)
+                throw AenetError(.mismatch, "its descriptor setup or training-set normalization differs from \(inputs[0]); only networks trained on the same training set can be averaged", file: path)
             }
         }
         let p = try Potential(network: average(pots.map(\.network)), setup: p0.setup, trainingSet: p0.trainingSet)

@@ -29,7 +29,7 @@ public enum Normalization {
         let footer = try reader.footer()
         reader.rewind()
         guard let setups = footer.setups else {
-            throw AenetError("the training set has no fingerprint setups in its footer (not written by generate?)", file: rawPath)
+            throw AenetError(.corruptFile, "the training set has no fingerprint setups in its footer (not written by generate?)", file: rawPath)
         }
         var text = AenetText.header("Training set normalization") + "\n"
         text += " The training set will be normalized now.  Depending on its size this\n"
@@ -55,7 +55,7 @@ public enum Normalization {
         }
         let scaling = setups.map(featureScaling)
         for (t, sc) in scaling.enumerated() where !sc.constant.isEmpty {
-            warn("Warning: \(sc.constant.count) fingerprint function(s) of \(setups[t].atomType) are constant in the training set (e.g. a species never present); they are set to 0 (as aenet does).")
+            warn("\(sc.constant.count) fingerprint function(s) of \(setups[t].atomType) are constant in the training set (e.g. a species never present); they are set to 0 (as aenet does).")
         }
         var header = reader.header
         header.structureCount = kept; header.normalized = true; header.scale = scale; header.shift = shift
@@ -68,7 +68,7 @@ public enum Normalization {
                 for a in 0..<s.atomCount {
                     let t = s.types[a], o = s.fingerprintOffsets[a], n = s.fingerprintCount(a)
                     guard n == setups[t].nsf else {
-                        throw AenetError("structure \(s.path): atom \(a + 1) has \(n) fingerprint values, its species' setup \(setups[t].nsf)", file: rawPath)
+                        throw AenetError(.corruptFile, "structure \(s.path): atom \(a + 1) has \(n) fingerprint values, its species' setup \(setups[t].nsf)", file: rawPath)
                     }
                     for g in 0..<n { s.fingerprints[o + g] = scaling[t].factor[g] * (s.fingerprints[o + g] - scaling[t].shift[g]) }
                 }
@@ -97,13 +97,13 @@ public struct LoadedTrainingSet {
         let footer = try reader.footer()
         reader.rewind()
         guard let setups = footer.setups else {
-            throw AenetError("the training set has no fingerprint setups in its footer", file: path)
+            throw AenetError(.corruptFile, "the training set has no fingerprint setups in its footer", file: path)
         }
         let data = TrainingData(featureCounts: setups.map(\.nsf))
         while let s = try reader.next() {
             let f = (0..<s.atomCount).map { a in Array(s.fingerprints[s.fingerprintOffsets[a]..<(s.fingerprintOffsets[a] + s.fingerprintCount(a))]) }
             do { try data.append(path: s.path, energy: s.energy, species: s.types, features: f) }
-            catch let e as AenetError { throw AenetError(e.message, file: path) }
+            catch let e as AenetError { throw AenetError(.corruptFile, e.message, file: path) }
         }
         guard data.structureCount > 0 else { throw AenetError("the training set contains no structures", file: path) }
         return LoadedTrainingSet(path: path, header: reader.header, footer: footer, setups: setups, data: data)
@@ -111,10 +111,10 @@ public struct LoadedTrainingSet {
 
     /// Maps the file and records where each atom's fingerprint is; nothing else is copied.
     static func loadStreaming(path: String) throws -> LoadedTrainingSet {
-        guard FileManager.default.fileExists(atPath: path) else { throw AenetError("file not found", file: path) }
+        guard FileManager.default.fileExists(atPath: path) else { throw AenetError(.missingFile, "file not found", file: path) }
         let mapped: Data
         do { mapped = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw AenetError("cannot map file (\(error.localizedDescription))", file: path) }
+        catch { throw AenetError(.missingFile, "cannot map file (\(error.localizedDescription))", file: path) }
         let r = FortranRecordReader(data: mapped, name: path)
         let header = try TrainingSetHeader.read(from: r)
         guard header.normalized else { throw AenetError("training set is not normalized", file: path) }
@@ -139,11 +139,11 @@ public struct LoadedTrainingSet {
             structures.append((name, energy, species, offsets, nsf))
         }
         let footer = try TrainingSetFooter.read(from: r, typeCount: nTypes)
-        guard let setups = footer.setups else { throw AenetError("the training set has no fingerprint setups in its footer", file: path) }
+        guard let setups = footer.setups else { throw AenetError(.corruptFile, "the training set has no fingerprint setups in its footer", file: path) }
         let data = TrainingData(featureCounts: setups.map(\.nsf), mapped: mapped)
         for (name, energy, species, offsets, nsf) in structures {
             for (t, n) in zip(species, nsf) where n != setups[t].nsf {
-                throw AenetError("structure \(name): fingerprint of length \(n), the setup of its species has \(setups[t].nsf)", file: path)
+                throw AenetError(.corruptFile, "structure \(name): fingerprint of length \(n), the setup of its species has \(setups[t].nsf)", file: path)
             }
             data.append(path: name, energy: energy, species: species, offsets: offsets)
         }

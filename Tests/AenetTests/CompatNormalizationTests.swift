@@ -7,11 +7,10 @@ import Testing
 @testable import AenetTestSupport
 
 /// Our `.scaled` file equals aenet's (MAXENERGY 1.0 on the 1000-structure TiO2 set) to 1e-9.
-@Test func compatScaledFileMatchesAenet() throws {
-    guard let raw = CompatData.path("tio2-train-1000/tio2-1000.train"),
-          let ref = CompatData.path("tio2-train-1000/tio2-1000.train.scaled") else {
-        print(CompatData.skipMessage); return
-    }
+@Test(.enabled(if: CompatData.has("tio2-train-1000/tio2-1000.train", "tio2-train-1000/tio2-1000.train.scaled"), CompatData.skipMessage))
+func compatScaledFileMatchesAenet() throws {
+    let raw = try #require(CompatData.path("tio2-train-1000/tio2-1000.train"))
+    let ref = try #require(CompatData.path("tio2-train-1000/tio2-1000.train.scaled"))
     let dir = try TemporaryDirectory()
     let out = dir.path + "/tio2-1000.train.scaled"
     let text = try Normalization.normalize(rawPath: raw, scaledPath: out, maxEnergy: 1.0, warn: { _ in })

@@ -7,11 +7,10 @@ import Testing
 @testable import AenetTestSupport
 
 /// From aenet's initial `train.rngstate`, our split picks the test structures aenet's train.out lists.
-@Test func compatTestSplitMatchesAenet() throws {
-    guard let state = CompatData.path("tio2-train-1000/train.rngstate.initial"),
-          let out = CompatData.path("tio2-train-1000/train.out") else {
-        print(CompatData.skipMessage); return
-    }
+@Test(.enabled(if: CompatData.has("tio2-train-1000/train.rngstate.initial", "tio2-train-1000/train.out"), CompatData.skipMessage))
+func compatTestSplitMatchesAenet() throws {
+    let state = try #require(CompatData.path("tio2-train-1000/train.rngstate.initial"))
+    let out = try #require(CompatData.path("tio2-train-1000/train.out"))
     let (g, warning) = try RandomStateFile.read(path: state)
     #expect(warning == nil)
     var rng = try #require(g)

@@ -8,11 +8,9 @@ import Testing
 
 /// On aenet's tio2-train-1000 case: our split and the networks we write load in our predict and
 /// give the energies listed in our energies.train.0.
-@Test func compatTrainedPotentialsLoadInPredict() throws {
-    guard let caseDir = CompatData.path("tio2-train-1000"),
-          FileManager.default.fileExists(atPath: TestPaths.shared.appendingPathComponent("data/tio2/xsf").path) else {
-        print(CompatData.skipMessage); return
-    }
+@Test(.enabled(if: CompatData.has("tio2-train-1000"), CompatData.skipMessage))
+func compatTrainedPotentialsLoadInPredict() throws {
+    let caseDir = try #require(CompatData.path("tio2-train-1000"))
     let dir = try TemporaryDirectory()
     let fm = FileManager.default
     try fm.copyItem(atPath: caseDir + "/tio2-1000.train.scaled", toPath: dir.path + "/tio2-1000.train.scaled")

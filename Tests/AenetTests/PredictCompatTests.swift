@@ -6,12 +6,6 @@ import Testing
 @testable import AenetShell
 @testable import AenetTestSupport
 
-/// The shared reference material (../shared relative to the repository root), if present.
-let sharedDirectory: String? = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let shared = root.deletingLastPathComponent().appendingPathComponent("shared").path
-    return FileManager.default.fileExists(atPath: shared + "/aenet-reference") ? shared : nil
-}()
 
 /// Energies and forces of each structure in a predict.out (aenet's or ours).
 struct PredictOutFile {
@@ -36,9 +30,9 @@ struct PredictOutFile {
     }
 }
 
-@Test(.enabled(if: sharedDirectory != nil, "../shared (aenet reference outputs) is absent: compat test skipped"))
+@Test(.enabled(if: CompatData.has("tio2-chebyshev"), CompatData.skipMessage))
 func predictMatchesAenetOnTheTiO2ChebyshevCase() throws {
-    let dir = sharedDirectory! + "/aenet-reference/tio2-chebyshev"
+    let dir = try #require(CompatData.path("tio2-chebyshev"))
     let input = try PredictInput(path: dir + "/predict.in")
     let set = try PotentialSet.load(types: input.types, files: input.networkFiles.map { dir + "/" + $0 })
     let reference = PredictOutFile(text: try String(contentsOfFile: dir + "/predict.out", encoding: .utf8))

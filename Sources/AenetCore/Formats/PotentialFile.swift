@@ -17,16 +17,16 @@ public struct Potential: Sendable {
         self.network = network; self.setup = setup; self.trainingSet = trainingSet; self.path = path
         let whereText = path.isEmpty ? "" : "\(path): "
         guard network.inputCount == setup.nsf else {
-            throw AenetError("\(whereText)the network has \(network.inputCount) inputs but the fingerprint setup \(setup.nsf) functions (corrupt or mismatched file)")
+            throw AenetError(.mismatch, "\(whereText)the network has \(network.inputCount) inputs but the fingerprint setup \(setup.nsf) functions (corrupt or mismatched file)")
         }
         guard network.outputCount == 1 else {
-            throw AenetError("\(whereText)the network has \(network.outputCount) outputs; a potential has exactly one")
+            throw AenetError(.mismatch, "\(whereText)the network has \(network.outputCount) outputs; a potential has exactly one")
         }
         guard trainingSet.atomicEnergy(of: setup.atomType) != nil else {
-            throw AenetError("\(whereText)species '\(setup.atomType)' is not among the training-set species \(trainingSet.typeNames)")
+            throw AenetError(.mismatch, "\(whereText)species '\(setup.atomType)' is not among the training-set species \(trainingSet.typeNames)")
         }
         guard trainingSet.scale != 0, trainingSet.scale.isFinite else {
-            throw AenetError("\(whereText)energy scaling factor \(trainingSet.scale) is unusable (corrupt file)")
+            throw AenetError(.mismatch, "\(whereText)energy scaling factor \(trainingSet.scale) is unusable (corrupt file)")
         }
     }
 

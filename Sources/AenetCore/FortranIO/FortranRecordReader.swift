@@ -13,10 +13,10 @@ public final class FortranRecordReader {
     public init(path: String) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw AenetError("file not found", file: path)
+            throw AenetError(.missingFile, "file not found", file: path)
         }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw AenetError("cannot read file (\(error.localizedDescription))", file: path) }
+        catch { throw AenetError(.missingFile, "cannot read file (\(error.localizedDescription))", file: path) }
     }
 
     public init(data: Data, name: String = "<memory>") { self.data = data; self.path = name }
@@ -44,7 +44,7 @@ public final class FortranRecordReader {
     public func skip() throws { _ = try next() }
 
     public func failure(_ message: String) -> AenetError {
-        AenetError("record \(recordNumber): \(message)", file: path)
+        AenetError(.corruptFile, "record \(recordNumber): \(message)", file: path)
     }
 
     private func int32(at k: Int) -> Int32 {
@@ -70,7 +70,7 @@ public struct FortranRecord {
 
     private mutating func take(_ n: Int) throws -> Int {
         guard cursor + n <= count else {
-            throw AenetError("record \(number): expected \(cursor + n) bytes, record has \(count) (wrong file type or corrupt)", file: reader.path)
+            throw AenetError(.corruptFile, "record \(number): expected \(cursor + n) bytes, record has \(count) (wrong file type or corrupt)", file: reader.path)
         }
         defer { cursor += n }
         return start + cursor

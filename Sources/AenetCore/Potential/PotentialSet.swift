@@ -21,7 +21,7 @@ public struct PotentialSet: Sendable {
     ///   aenet 2.0.0–2.0.3 (see `ChebyshevConvention`).
     public init(types: [String], potentials: [Potential], legacyChebyshev: Bool = false) throws {
         guard types.count == potentials.count, !types.isEmpty else {
-            throw AenetError("\(types.count) species in TYPES but \(potentials.count) potentials")
+            throw AenetError(.mismatch, "\(types.count) species in TYPES but \(potentials.count) potentials")
         }
         self.types = types
         self.potentials = potentials
@@ -30,7 +30,7 @@ public struct PotentialSet: Sendable {
         for (k, p) in potentials.enumerated() {
             let s = p.setup
             guard s.atomType == types[k] else {
-                throw AenetError("potential for species \(s.atomType), but NETWORKS assigns it to \(types[k])", file: p.path)
+                throw AenetError(.mismatch, "potential for species \(s.atomType), but NETWORKS assigns it to \(types[k])", file: p.path)
             }
             if s.isBehler2011, s.envTypes.firstIndex(of: s.atomType) != k {
                 // aenet registers and evaluates Behler functions under different indices (Q8):
@@ -71,7 +71,7 @@ public struct PotentialSet: Sendable {
     func typeIndices(of s: Structure, file: String) throws -> [Int32] {
         try s.species.map { name in
             guard let t = types.firstIndex(of: name) else {
-                throw AenetError("species '\(name)' has no potential (TYPES lists \(types.joined(separator: ", ")))", file: file)
+                throw AenetError(.mismatch, "species '\(name)' has no potential (TYPES lists \(types.joined(separator: ", ")))", file: file)
             }
             return Int32(t)
         }
@@ -83,7 +83,7 @@ public struct PotentialSet: Sendable {
         for t in present {
             let env = potentials[Int(t)].setup.envTypes
             for u in present where !env.contains(types[Int(u)]) {
-                throw AenetError("the \(types[Int(t)]) potential does not know neighbour species \(types[Int(u)]) (its ENV is \(env.joined(separator: " "))); its descriptor is undefined here", file: file)
+                throw AenetError(.mismatch, "the \(types[Int(t)]) potential does not know neighbour species \(types[Int(u)]) (its ENV is \(env.joined(separator: " "))); its descriptor is undefined here", file: file)
             }
         }
     }

@@ -12,7 +12,7 @@ import Foundation
 public enum XSF {
     public static func read(path: String) throws -> Structure {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw AenetError("cannot read structure file (missing or unreadable); check the path in the deck", file: path)
+            throw AenetError(.missingFile, "cannot read structure file (missing or unreadable); check the path in the deck", file: path)
         }
         return try data.withUnsafeBytes { try parse(bytes: $0.bindMemory(to: UInt8.self), path: path) }
     }

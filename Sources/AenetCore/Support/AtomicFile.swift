@@ -6,7 +6,7 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, overwrite: Bool) throws {
         try write(to: path, overwrite: overwrite) { tmp in
             guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
-                throw AenetError("cannot write (directory missing or not writable?)", file: path)
+                throw AenetError(.io, "cannot write (directory missing or not writable?)", file: path)
             }
         }
     }
@@ -15,7 +15,7 @@ public enum AtomicFile {
     public static func write(to path: String, overwrite: Bool, _ produce: (String) throws -> Void) throws {
         let fm = FileManager.default
         if !overwrite && fm.fileExists(atPath: path) {
-            throw AenetError("output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
+            throw AenetError(.outputExists, "output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
         }
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
@@ -23,7 +23,7 @@ public enum AtomicFile {
         do {
             try produce(tmp)
             if rename(tmp, path) != 0 {
-                throw AenetError("cannot rename temporary file into place: \(String(cString: strerror(errno)))", file: path)
+                throw AenetError(.io, "cannot rename temporary file into place: \(String(cString: strerror(errno)))", file: path)
             }
         } catch {
             try? fm.removeItem(atPath: tmp)
@@ -43,13 +43,13 @@ public final class StagedFile {
     /// - Parameter overwrite: when false an existing file is an error (aenet's `status='new'`).
     public init(path: String, overwrite: Bool) throws {
         if !overwrite && FileManager.default.fileExists(atPath: path) {
-            throw AenetError("output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
+            throw AenetError(.outputExists, "output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
         }
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         tmpPath = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp-\(getpid())"
         guard let h = fopen(tmpPath, "wb") else {
-            throw AenetError("cannot create file: \(String(cString: strerror(errno)))", file: path)
+            throw AenetError(.io, "cannot create file: \(String(cString: strerror(errno)))", file: path)
         }
         handle = h
     }
@@ -58,18 +58,18 @@ public final class StagedFile {
 
     public func write(_ bytes: [UInt8]) throws {
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        guard n == bytes.count else { throw AenetError("write failed (disk full?)", file: path) }
+        guard n == bytes.count else { throw AenetError(.io, "write failed (disk full?)", file: path) }
     }
 
     /// Closes the file and moves it into place (replacing an older file of that name).
     public func commit() throws {
         guard !finished else { return }
         finished = true
-        guard fclose(handle) == 0 else { unlink(tmpPath); throw AenetError("closing failed (disk full?)", file: path) }
+        guard fclose(handle) == 0 else { unlink(tmpPath); throw AenetError(.io, "closing failed (disk full?)", file: path) }
         guard rename(tmpPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmpPath)
-            throw AenetError("cannot move the finished file into place: \(reason)", file: path)
+            throw AenetError(.io, "cannot move the finished file into place: \(reason)", file: path)
         }
     }
 

@@ -19,7 +19,7 @@ public enum FileOutput {
 
     static func write(path: String, contents: String, flags: Int32) throws {
         let fd = open(path, flags, 0o644)
-        guard fd >= 0 else { throw AenetError("cannot create file: \(errnoText())", file: path) }
+        guard fd >= 0 else { throw AenetError(.io, "cannot create file: \(errnoText())", file: path) }
         var text = contents
         let ok = text.withUTF8 { buf -> Bool in
             var done = 0
@@ -31,7 +31,7 @@ public enum FileOutput {
             return true
         }
         let err = errnoText()
-        guard close(fd) == 0, ok else { throw AenetError("cannot write file: \(err)", file: path) }
+        guard close(fd) == 0, ok else { throw AenetError(.io, "cannot write file: \(err)", file: path) }
     }
 
     public static func errnoText() -> String { String(cString: strerror(errno)) }
@@ -84,7 +84,7 @@ public final class StagedOutputs {
     public func directory(final: String) throws -> String {
         let temp = tempPath(for: final)
         guard mkdir(temp, 0o755) == 0 else {
-            throw AenetError("cannot create a directory next to it: \(FileOutput.errnoText())", file: final)
+            throw AenetError(.io, "cannot create a directory next to it: \(FileOutput.errnoText())", file: final)
         }
         items.append((temp, final, true))
         return temp
@@ -103,12 +103,12 @@ public final class StagedOutputs {
         for item in items {
             if !item.isDirectory && !replaceFiles && FileOutput.exists(item.final) {
                 undo(done); discard()
-                throw AenetError("already exists; not replaced", file: item.final)
+                throw AenetError(.outputExists, "already exists; not replaced", file: item.final)
             }
             if rename(item.temp, item.final) != 0 {
                 let why = errno == ENOTEMPTY || errno == EEXIST ? "already exists and is not empty" : FileOutput.errnoText()
                 undo(done); discard()
-                throw AenetError("cannot create: \(why)", file: item.final)
+                throw AenetError(.io, "cannot create: \(why)", file: item.final)
             }
             done.append(item)
         }

@@ -108,7 +108,7 @@ public enum Augmenter {
         for (k, path) in deck.paths.enumerated() {
             let s: Structure
             do { s = try XSF.read(path: path) } catch let e as AenetError where e.line == nil {
-                throw AenetError(e.message + " (listed in \(request.deckPath) line \(deck.pathLines[k]))", file: path)
+                throw AenetError(e.kind, e.message + " (listed in \(request.deckPath) line \(deck.pathLines[k]))", file: path)
             }
             guard s.totalEnergy != nil || s.cohesiveEnergy != nil else {
                 throw AenetError("no '# total energy = …' (or cohesive energy) line; the children's energies need it", file: path)
@@ -131,7 +131,7 @@ public enum Augmenter {
             }
             if FileOutput.isDirectory(out) { throw AenetError("is a directory; expected a file path", file: out) }
             if !request.replaceOutputDeck, FileOutput.exists(out) {
-                throw AenetError("already exists; choose a new path (or pass --overwrite to replace it)", file: out)
+                throw AenetError(.outputExists, "already exists; choose a new path (or pass --overwrite to replace it)", file: out)
             }
             let dir = FileOutput.directory(of: out)
             if !FileOutput.isDirectory(dir) { throw AenetError("the directory \(dir) does not exist", file: out) }

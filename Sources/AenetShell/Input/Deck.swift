@@ -15,7 +15,7 @@ public struct Deck: Sendable {
 
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw AenetError("cannot read input file (missing or unreadable)", file: path)
+            throw AenetError(.missingFile, "cannot read input file (missing or unreadable)", file: path)
         }
         self.init(text: String(decoding: data, as: UTF8.self), path: path)
     }

@@ -185,12 +185,12 @@ public struct TrainInput: Sendable {
     /// has no network or a network names a species absent from the training set.
     public func networks(for species: [String]) throws -> [NetworkSpec] {
         for n in networks where !species.contains(n.species) {
-            throw AenetError("network for species \(n.species) but the training set has only \(species.joined(separator: ", "))",
+            throw AenetError(.mismatch, "network for species \(n.species) but the training set has only \(species.joined(separator: ", "))",
                              file: deckPath, line: n.line + 1)
         }
         return try species.map { s in
             guard let n = networks.first(where: { $0.species == s }) else {
-                throw AenetError("no network given for species \(s) of the training set (add a NETWORKS line)", file: deckPath)
+                throw AenetError(.mismatch, "no network given for species \(s) of the training set (add a NETWORKS line)", file: deckPath)
             }
             return n
         }

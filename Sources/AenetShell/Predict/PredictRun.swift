@@ -101,7 +101,7 @@ public struct PredictRun: Sendable {
             // Errors compare the structure as given, not the relaxed one.
             return Outcome(text: text, structure: input.relax == nil ? reference : nil, prediction: p)
         } catch {
-            return Outcome(error: "Error: \(error) — structure skipped")
+            return Outcome(error: "error: \(error) — structure skipped")
         }
     }
 }

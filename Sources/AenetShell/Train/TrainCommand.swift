@@ -10,7 +10,7 @@ import Foundation
 public final class TrainCommand {
     public let input: TrainInput
     let out: TextOutput
-    let warn: (String) -> Void
+    let diagnostics: Diagnostics
     /// Threads for the loss evaluation (2 on this machine; BLAS itself stays single-threaded).
     public var threads = RunPolicy.workerThreads
 
@@ -26,8 +26,8 @@ public final class TrainCommand {
     /// True when every network came from an existing file (only then is train.restart used).
     var allNetworksLoaded = true
 
-    public init(input: TrainInput, out: TextOutput = TextOutput(), warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
-        self.input = input; self.out = out; self.warn = warn
+    public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
+        self.input = input; self.out = out; self.diagnostics = diagnostics
     }
 
     /// Everything train.x does, in its order.
@@ -50,22 +50,22 @@ public final class TrainCommand {
         if fm.fileExists(atPath: scaled) {
             out.write(" Loading scaled training set file: \(scaled)\n\n")
             if input.maxEnergy < .greatestFiniteMagnitude {
-                warn("Note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
+                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
             }
             path = scaled
         } else {
             guard fm.fileExists(atPath: raw) else {
-                throw AenetError("training set not found (TRAININGSET)", file: raw)
+                throw AenetError(.missingFile, "training set not found (TRAININGSET)", file: raw)
             }
             if try !TrainingSetReader(path: raw).header.normalized {
-                out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: warn))
+                out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning))
                 path = scaled
             }
         }
         set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
         species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
-            throw AenetError("setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
+            throw AenetError(.corruptFile, "setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
         }
     }
 
@@ -80,9 +80,9 @@ public final class TrainCommand {
                 out.write(" Restarting the \(species[t]) network from file : \(spec.file)\n")
                 let net: FeedForwardNetwork
                 do { net = try Potential.read(path: spec.file).network }
-                catch let e as AenetError { throw AenetError("cannot load the existing network file (\(e.message)); move it away to start a new network", file: spec.file) }
+                catch let e as AenetError { throw AenetError(e.kind, "cannot load the existing network file (\(e.message)); move it away to start a new network", file: spec.file) }
                 guard net.inputCount == nsf else {
-                    throw AenetError("the existing network has \(net.inputCount) inputs but the \(species[t]) fingerprints have \(nsf); move the file away to start a new network", file: spec.file)
+                    throw AenetError(.mismatch, "the existing network has \(net.inputCount) inputs but the \(species[t]) fingerprints have \(nsf); move the file away to start a new network", file: spec.file)
                 }
                 networks.append(net)
             } else {
@@ -115,7 +115,7 @@ public final class TrainCommand {
         var rng: GfortranRandom
         if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
             let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
-            if let w { warn("Warning: " + w) }
+            if let w { diagnostics.warning(w) }
             rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             restarted = g != nil
         } else {

@@ -25,21 +25,21 @@ struct TrainLoop {
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: input.sampling,
                                   l2: input.l2, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil) &+ 17)))
         if let fixed = input.method.type.fixedSampling, input.samplingGiven, input.sampling != fixed {
-            c.warn("Warning: Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
+            c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
         (trainer.method as? LMMethod)?.wideBLAS = RunPolicy.withAllBLASThreads
         var first = 1
         let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart)
             : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
-        if let note { c.warn(note) }
+        if let note { c.diagnostics.note(note) }
         if let s = state {
             if !s.finished { first = s.epoch + 1 }   // resume an interrupted run
-            c.warn("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
+            c.diagnostics.note("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
         }
         out.write(TrainReport.processHeader(iterations: input.iterations, method: trainer.method, sampling: trainer.sampling.rawValue,
                                             validation: c.validationData != nil))
         // VALIDATION: the weights with the lowest validation RMSE so far (ties keep the earlier epoch).
-        var best: (epoch: Int, rmse: Double, weights: [Double])?
+        var stopping = EarlyStopping(patience: input.validationPatience)
         func report(_ epoch: Int) {
             // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
             let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
@@ -49,7 +49,7 @@ struct TrainLoop {
             if let vd = c.validationData {
                 let va = errors(vd, ev, trainer.weights)
                 columns += [va.mae, va.rmse]
-                if va.rmse.isFinite, best == nil || va.rmse < best!.rmse { best = (epoch, va.rmse, trainer.weights) }
+                stopping.record(epoch: epoch, rmse: va.rmse, weights: trainer.weights)
             }
             out.write(TrainReport.epochLine(epoch, columns))
             out.flush()
@@ -72,13 +72,14 @@ struct TrainLoop {
             if FileManager.default.fileExists(atPath: TrainFiles.stop) {
                 out.write(" File `STOP' detected.  Training halted.\n"); break
             }
-            if input.validationPatience > 0, let b = best, epoch - b.epoch >= input.validationPatience {
+            if stopping.shouldStop(after: epoch) {
                 out.write(" No lower validation RMSE for \(input.validationPatience) epochs.  Training stopped.\n"); break
             }
             epoch += 1
         }
         progress.finish()
         out.write("\n Training finished.\n\n")
+        let best = stopping.best
         if let b = best {
             // The final networks (and energies files) are those of the best validation epoch; the
             // restart file keeps the optimizer's last state (and its weights) for continuing.
