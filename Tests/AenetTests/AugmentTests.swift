@@ -233,7 +233,7 @@ func writeDeck(_ dir: TemporaryDirectory, _ structures: [(String, Structure)], e
         let before = dir.contents("")
 
         func fails(_ deck: String, out: String = "new.in", structures: String = "aug", delta: Double = 0.1,
-                   factor: Double = 1, naming culprit: String?) {
+                   factor: Double = 1, naming culprit: String?, kind: AenetError.Kind = .invalidInput) {
             do {
                 _ = try Augmenter.run(AugmentRequest(deckPath: d + "/" + deck, outputDeckPath: d + "/" + out,
                                                      structuresDirectory: d + "/" + structures,
@@ -241,20 +241,21 @@ func writeDeck(_ dir: TemporaryDirectory, _ structures: [(String, Structure)], e
                 Issue.record("accepted \(deck) \(out) \(structures) \(delta) \(factor)")
             } catch let e as AenetError {
                 if let culprit { #expect(e.file == d + "/" + culprit, "\(e)") }
+                #expect(e.kind == kind, "\(e)")
                 #expect(!"\(e)".contains("\n"))
             } catch { Issue.record("\(error)") }
             #expect(dir.contents("") == before)
         }
         fails("generate.in", naming: "noforces.xsf")
-        fails("missing.in", naming: "absent.xsf")
-        fails("nonexistent.in", naming: "nonexistent.in")
+        fails("missing.in", naming: "absent.xsf", kind: .missingFile)
+        fails("nonexistent.in", naming: "nonexistent.in", kind: .missingFile)
         fails("good.in", delta: 0, naming: nil)
         fails("good.in", delta: -0.1, naming: nil)
         fails("good.in", delta: .nan, naming: nil)
         fails("good.in", factor: 0, naming: nil)
         fails("good.in", factor: -1, naming: nil)
-        fails("good.in", structures: "full", naming: "full")
-        fails("good.in", out: "taken.in", naming: "taken.in")
+        fails("good.in", structures: "full", naming: "full", kind: .outputExists)
+        fails("good.in", out: "taken.in", naming: "taken.in", kind: .outputExists)
         fails("good.in", out: "good.in", naming: "good.in")
         fails("good.in", out: "nodir/new.in", naming: "nodir/new.in")
         fails("good.in", structures: "nodir/aug", naming: "nodir/aug")

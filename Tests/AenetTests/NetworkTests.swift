@@ -113,5 +113,7 @@ func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
     net.write(to: &w)
     let back = try FeedForwardNetwork.read(from: FortranRecordReader(data: Data(w.bytes)))
     #expect(back == net)
-    #expect(throws: AenetError.self) { try FeedForwardNetwork(inputs: 4, hidden: ["10:TANH"]) }
+    #expect(try FeedForwardNetwork(inputs: 4, hidden: ["10:TANH"]).activations == [.tanh, .linear])
+    #expect(throws: AenetError.self) { try FeedForwardNetwork(inputs: 4, hidden: ["10:relu"]) }
+    #expect(throws: AenetError.self) { try FeedForwardNetwork(inputs: 4, hidden: ["100000:tanh"]) }
 }

@@ -69,10 +69,7 @@ public struct FeedForwardNetwork: Sendable, Equatable {
     public init(inputs: Int, hidden: [String]) throws {
         var sizes = [inputs], acts: [Activation] = []
         for h in hidden {
-            let parts = h.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let n = Int(parts[0]), n > 0, let a = Activation(name: String(parts[1])) else {
-                throw AenetError("hidden layer '\(h)' is not of the form nodes:activation (activation one of linear, tanh, sigmoid, mtanh, twist)")
-            }
+            let (n, a) = try Architecture.hiddenLayer(h[...])
             sizes.append(n); acts.append(a)
         }
         try self.init(layerSizes: sizes + [1], activations: acts + [.linear])

@@ -28,10 +28,6 @@ public enum XSFWriter {
         return out
     }
 
-    public static func write(_ structure: Structure, to path: String) throws {
-        try FileOutput.writeNew(path: path, contents: string(structure))
-    }
-
     /// The energy comment lines and the blank line after them; nothing when neither energy is known.
     public static func energyLines(total: Double?, cohesive: Double?) -> String {
         var out = ""

@@ -5,16 +5,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Small POSIX helpers for writing outputs that are either complete or absent.
+/// Small POSIX helpers for paths and the low-level write under staged outputs (StagedOutput.swift).
 public enum FileOutput {
-    /// Creates `path` (which must not exist yet) and writes `contents` to it.
-    public static func writeNew(path: String, contents: String) throws {
+    /// Creates `path` (which must not exist yet) and writes `contents` to it: the primitive under
+    /// `StagedOutputs`; tools write through `AtomicFile` or `StagedOutputs`, never with this directly.
+    static func writeNew(path: String, contents: String) throws {
         try write(path: path, contents: contents, flags: O_WRONLY | O_CREAT | O_EXCL)
-    }
-
-    /// Creates or truncates `path` and writes `contents` to it.
-    public static func replace(path: String, contents: String) throws {
-        try write(path: path, contents: contents, flags: O_WRONLY | O_CREAT | O_TRUNC)
     }
 
     static func write(path: String, contents: String, flags: Int32) throws {
@@ -65,69 +61,5 @@ public enum FileOutput {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
         return String(trimmed[trimmed.index(after: slash)...])
-    }
-}
-
-/// Outputs written under hidden temporary names next to their final paths and renamed into place
-/// only by `commit()`; `discard()` (or a failed commit) removes every trace.
-///
-/// A final directory may already exist if it is empty (rename(2) replaces an empty directory);
-/// a final file must not exist unless `replaceFiles` is set.
-public final class StagedOutputs {
-    private var items: [(temp: String, final: String, isDirectory: Bool)] = []
-    private let tag = "augment-tmp-\(getpid())"
-    public var replaceFiles = false
-
-    public init() {}
-
-    /// Creates the temporary directory that will become `final` and returns its path.
-    public func directory(final: String) throws -> String {
-        let temp = tempPath(for: final)
-        guard mkdir(temp, 0o755) == 0 else {
-            throw AenetError(.io, "cannot create a directory next to it: \(FileOutput.errnoText())", file: final)
-        }
-        items.append((temp, final, true))
-        return temp
-    }
-
-    /// Writes `contents` to a temporary file that will become `final`.
-    public func file(final: String, contents: String) throws {
-        let temp = tempPath(for: final)
-        try FileOutput.writeNew(path: temp, contents: contents)
-        items.append((temp, final, false))
-    }
-
-    /// Renames everything into place; on failure undoes the renames already done and removes the rest.
-    public func commit() throws {
-        var done: [(temp: String, final: String, isDirectory: Bool)] = []
-        for item in items {
-            if !item.isDirectory && !replaceFiles && FileOutput.exists(item.final) {
-                undo(done); discard()
-                throw AenetError(.outputExists, "already exists; not replaced", file: item.final)
-            }
-            if rename(item.temp, item.final) != 0 {
-                let why = errno == ENOTEMPTY || errno == EEXIST ? "already exists and is not empty" : FileOutput.errnoText()
-                undo(done); discard()
-                throw AenetError(.io, "cannot create: \(why)", file: item.final)
-            }
-            done.append(item)
-        }
-        items = []
-    }
-
-    /// Removes all temporary outputs.
-    public func discard() {
-        for item in items { try? FileManager.default.removeItem(atPath: item.temp) }
-        items = []
-    }
-
-    private func undo(_ done: [(temp: String, final: String, isDirectory: Bool)]) {
-        for item in done.reversed() { _ = rename(item.final, item.temp) }
-    }
-
-    private func tempPath(for final: String) -> String {
-        let dir = FileOutput.directory(of: final)
-        let name = "." + FileOutput.lastComponent(of: final) + "." + tag
-        return dir == "." ? name : dir + "/" + name
     }
 }

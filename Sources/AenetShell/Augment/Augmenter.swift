@@ -142,7 +142,7 @@ public enum Augmenter {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
             if !entries.isEmpty {
                 let xsf = entries.filter { $0.hasSuffix(".xsf") }.count
-                throw AenetError("output directory already holds \(entries.count) entries (\(xsf) .xsf files); choose a new or empty directory", file: dir)
+                throw AenetError(.outputExists, "output directory already holds \(entries.count) entries (\(xsf) .xsf files); choose a new or empty directory", file: dir)
             }
         } else if !FileOutput.isDirectory(FileOutput.directory(of: dir)) {
             throw AenetError("the directory \(FileOutput.directory(of: dir)) does not exist", file: dir)
@@ -171,7 +171,7 @@ public enum Augmenter {
                     text = XSFWriter.string(child)
                 }
                 let name = childFileName(k + 1)
-                try FileOutput.writeNew(path: tempDir + "/" + name, contents: text)
+                try staged.write(text, inDirectory: tempDir, name: name)
                 let deckPath = dir + "/" + name
                 childPaths.append(deckPath)
                 if request.provenancePath != nil {

@@ -160,15 +160,8 @@ public struct TrainInput: Sendable {
             }
             var hidden: [(Int, Activation)] = []
             for item in w[3..<(3 + nh)] {
-                let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 2, let n = Int(parts[0]), n > 0 else {
-                    throw deck.error("malformed hidden layer '\(item)'; write nodes:activation, e.g. 10:tanh", line: j)
-                }
-                // aenet compares names case-sensitively and falls back to tanh; we accept any case, reject unknown names.
-                guard let code = Activation(name: String(parts[1]).lowercased()) else {
-                    throw deck.error("unknown activation '\(parts[1])' in '\(item)'; use linear, tanh, sigmoid, mtanh or twist", line: j)
-                }
-                hidden.append((n, code))
+                do { hidden.append(try Architecture.hiddenLayer(item)) }
+                catch let e as AenetError { throw deck.error(e.message, line: j) }
             }
             if w.count > 3 + nh, !w[3 + nh].hasPrefix("!") {
                 throw deck.error("malformed architecture: \(w.count - 3 - nh) item(s) after the \(nh) hidden layers", line: j)

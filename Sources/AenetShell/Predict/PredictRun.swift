@@ -94,7 +94,9 @@ public struct PredictRun: Sendable {
                 s = r.structure; p = r.prediction
                 if let dir = relaxedDirectory {
                     let path = dir + "/" + (file as NSString).lastPathComponent
-                    try AtomicFile.write(Array(XSF.text(of: s, prediction: p).utf8), to: path, overwrite: true)
+                    var relaxed = s
+                    relaxed.totalEnergy = p.totalEnergy; relaxed.cohesiveEnergy = nil; relaxed.forces = p.forces
+                    try AtomicFile.write(Array(XSFWriter.string(relaxed).utf8), to: path, overwrite: true)
                 }
             }
             text += printer.energies(p)
@@ -119,23 +121,5 @@ final class Results: @unchecked Sendable {
     subscript(k: Int) -> PredictRun.Outcome {
         get { slots[k] }
         set { slots[k] = newValue }
-    }
-}
-
-extension XSF {
-    /// A periodic or isolated structure as XSF text, with the predicted energy and forces.
-    public static func text(of s: Structure, prediction p: Prediction) -> String {
-        func v(_ x: SIMD3<Double>) -> String { (0..<3).map { " " + FortranFormat.f(x[$0], 16, 10) }.joined() }
-        var t = "# total energy = \(p.totalEnergy) eV\n\n"
-        if let l = s.lattice {
-            t += "CRYSTAL\nPRIMVEC\n" + [l.a, l.b, l.c].map { v($0) + "\n" }.joined()
-            t += "PRIMCOORD\n\(s.atomCount) 1\n"
-        } else {
-            t += "ATOMS\n"
-        }
-        for i in 0..<s.atomCount {
-            t += FortranFormat.leftA(s.species[i], 2) + v(s.positions[i]) + (p.forces.map { v($0[i]) } ?? "") + "\n"
-        }
-        return t
     }
 }
