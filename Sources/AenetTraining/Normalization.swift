@@ -10,17 +10,6 @@ public enum Normalization {
         return (2.0 / (emax - minimum), 0.5 * (emax + minimum))
     }
 
-    /// Per-feature (shift, factor) with x = factor·(G − shift) (stp_normalize). A feature whose
-    /// spread is ≤ 1e-10 (or negative by round-off, where aenet would produce NaN) gets factor 0.
-    public static func featureScaling(_ s: FingerprintSetup) -> (shift: [Double], factor: [Double], constant: [Int]) {
-        var f = [Double](repeating: 0, count: s.nsf), constant: [Int] = []
-        for i in 0..<s.nsf {
-            let sd = (s.sfvalCov[i] - s.sfvalAvg[i] * s.sfvalAvg[i]).squareRoot()
-            if sd > 1e-10 { f[i] = 1.0 / sd } else { constant.append(i) }
-        }
-        return (s.sfvalAvg, f, constant)
-    }
-
     /// Normalizes the raw set at `rawPath` into `scaledPath` (which must not exist), streaming
     /// structure by structure, and returns aenet's stdout text for it. Warnings go to `warn`.
     public static func normalize(rawPath: String, scaledPath: String, maxEnergy: Double,
@@ -53,7 +42,7 @@ public enum Normalization {
             reader.rewind()
             text += " \(reader.header.structureCount - kept) high-energy structures will be removed from the scaled training set.\n\n"
         }
-        let scaling = setups.map(featureScaling)
+        let scaling = setups.map { $0.featureScaling() }
         for (t, sc) in scaling.enumerated() where !sc.constant.isEmpty {
             warn("\(sc.constant.count) fingerprint function(s) of \(setups[t].atomType) are constant in the training set (e.g. a species never present); they are set to 0 (as aenet does).")
         }

@@ -105,3 +105,18 @@ extension FingerprintSetup {
         return s
     }
 }
+
+extension FingerprintSetup {
+    /// The feature standardization of aenet (stp_normalize): per feature x = factor·(G − shift)
+    /// with the training set's mean and 1/standard deviation. A feature whose spread is ≤ 1e-10
+    /// (or negative by round-off, where aenet would produce NaN) gets factor 0; its indices are
+    /// returned as `constant`. Used when normalizing a training set and when evaluating a potential.
+    public func featureScaling() -> (shift: [Double], factor: [Double], constant: [Int]) {
+        var f = [Double](repeating: 0, count: nsf), constant: [Int] = []
+        for i in 0..<nsf {
+            let sd = (sfvalCov[i] - sfvalAvg[i] * sfvalAvg[i]).squareRoot()
+            if sd > 1e-10 { f[i] = 1.0 / sd } else { constant.append(i) }
+        }
+        return (sfvalAvg, f, constant)
+    }
+}

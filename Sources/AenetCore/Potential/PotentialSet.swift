@@ -38,15 +38,9 @@ public struct PotentialSet: Sendable {
                 throw AenetError("Behler2011 setup: species \(s.atomType) is at position \((s.envTypes.firstIndex(of: s.atomType) ?? -1) + 1) of ENV \(s.envTypes) but at \(k + 1) in TYPES; aenet gives wrong results or stops here — reorder TYPES to match ENV", file: p.path)
             }
             fps.append(try s.makeFingerprint(globalTypes: types, legacyChebyshev: legacyChebyshev))
-            var shift = [Double](repeating: 0, count: s.nsf), scale = shift
-            for g in 0..<s.nsf {
-                shift[g] = s.sfvalAvg[g]
-                let sigma = (s.sfvalCov[g] - shift[g] * shift[g]).squareRoot()
-                if sigma > 1e-10 {
-                    scale[g] = 1 / sigma
-                } else {
-                    warn.append("\(p.path): fingerprint function \(g + 1) of \(s.atomType) has zero variance in the training set (is a species missing from the reference data?); it is set to 0 as in aenet")
-                }
+            let (shift, scale, constant) = s.featureScaling()
+            for g in constant {
+                warn.append("\(p.path): fingerprint function \(g + 1) of \(s.atomType) has zero variance in the training set (is a species missing from the reference data?); it is set to 0 as in aenet")
             }
             shifts.append(shift); scales.append(scale)
             if s.isChebyshev, let verdict = ChebyshevConvention.diagnose(s), verdict.isLegacy != legacyChebyshev {
