@@ -6,7 +6,7 @@ import Glibc
 /// Outputs are complete or absent: every file and directory a tool writes is first written under
 /// a hidden temporary name beside its final path, `.<name>.tmp-<pid>`, and renamed into place
 /// when complete. This file is the one home of that mechanism.
-public enum Staging {
+enum Staging {
     /// The temporary sibling of `path` used while it is being written by this process.
     public static func temporaryPath(for path: String) -> String {
         let dir = FileOutput.directory(of: path)

@@ -111,7 +111,7 @@ public struct Deck: Sendable {
 
 /// aenet's `io_readval`: case-sensitive search for `key` anywhere in the line (first occurrence),
 /// then the first `=` after it, then the first list-directed value (spec §6.1, quirk Q4).
-public enum KeyValue {
+enum KeyValue {
     public enum Lookup: Equatable { case absent, noEquals, value(Substring) }
 
     public static func lookup(_ key: String, in line: Substring) -> Lookup {

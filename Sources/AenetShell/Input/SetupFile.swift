@@ -4,7 +4,7 @@ import AenetAugment
 import Foundation
 
 /// Reader of structural-fingerprint setup files (`*.stp`, spec §4).
-public enum SetupFile {
+enum SetupFile {
     /// A parsed setup with what aenet would only have printed.
     public struct Parsed: Sendable {
         public var setup: FingerprintSetup

@@ -2,7 +2,7 @@ import AenetCore
 import AenetTraining
 import AenetAugment
 /// Outcome of a RELAX run on one structure.
-public struct Relaxation: Sendable {
+struct Relaxation: Sendable {
     public var structure: Structure
     public var prediction: Prediction
     /// Iterations done (aenet's `iter`; 0 means the input was returned unchanged).
@@ -15,6 +15,11 @@ public struct Relaxation: Sendable {
 extension PotentialSet {
     /// Geometry optimisation with BFGS in Cartesian coordinates (spec §8.4, done correctly).
     ///
+    /// This is deliberately not training's L-BFGS (AenetTraining/Methods/BFGS.swift): a structure
+    /// has a few hundred coordinates, so a dense inverse Hessian with a per-atom step cap (`dmax`)
+    /// and no line search (one force evaluation per step, as predict.x) is the right tool here,
+    /// while training needs limited memory and a Wolfe line search over 10³–10⁵ weights.
+    ///
     /// aenet hands L-BFGS-B fractional coordinates with Cartesian forces and clips every step to
     /// 0.1 in fractional units, ignoring `dmax` (quirks a, b). Here the variables are the
     /// Cartesian positions, the objective is E_coh with gradient −F, and every step is scaled down
@@ -22,7 +27,7 @@ extension PotentialSet {
     /// Converged when every force component is ≤ F_conv (aenet's pgtol test) or when the energy
     /// change falls below E_conv·ε·max(|E|, 1) (aenet's factr test, which in practice never fires).
     /// The printed table keeps aenet's layout.
-    public func relax(_ start: Structure, initial: Prediction, options o: PredictInput.Relax, file: String,
+    func relax(_ start: Structure, initial: Prediction, options o: PredictInput.Relax, file: String,
                       workspace ws: EvaluationWorkspace) throws -> Relaxation {
         var s = start, p = initial
         let n = 3 * s.atomCount

@@ -30,7 +30,7 @@ public enum RunPolicy {
 }
 
 /// The fixed file names of train.x in the working directory.
-public enum TrainFiles {
+enum TrainFiles {
     /// Optimizer state for continuing a run.
     public static let restart = "train.restart"
     /// The random-number state that fixes the test split.

@@ -5,7 +5,7 @@ import Foundation
 
 /// predict.x's stdout, column for column (spec §8.3; predict.F90 print_fileinfo,
 /// print_coordinates, print_energy), so that existing parsers of predict.out keep working.
-public struct PredictOutput: Sendable {
+struct PredictOutput: Sendable {
     public var verbosity: Int
     public var forces: Bool
     public var atomicEnergies: Bool
@@ -103,7 +103,7 @@ public struct PredictOutput: Sendable {
 }
 
 /// calc_rms_force: mean, mean absolute value, largest force (first atom on ties) and RMS.
-public struct ForceStatistics: Sendable {
+struct ForceStatistics: Sendable {
     public var mean = SIMD3<Double>.zero
     public var meanAbsolute = SIMD3<Double>.zero
     public var maximum = SIMD3<Double>.zero

@@ -4,7 +4,7 @@ import AenetAugment
 import Foundation
 
 /// train.x's stdout text (spec §7.4, §7.8), so that our train.out reads like aenet's.
-public enum TrainReport {
+enum TrainReport {
     public static func banner(_ title: String, date: Date = Date()) -> String {
         let blank = " " + String(repeating: " ", count: 70)
         return AenetText.header(title, rule: "=") + blank + "\n " + AenetText.centered(AenetText.timestamp(date)) + "\n" + blank + "\n"

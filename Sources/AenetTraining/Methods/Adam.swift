@@ -3,7 +3,7 @@ import Foundation
 
 /// Adam (spec §7.5): m ← b1·m + (1−b1)·g, v ← b2·v + (1−b2)·g², w −= μ·m̂/(√v̂ + ε), with the
 /// step counter t starting at 1 and persisting over epochs as in aenet.
-public struct Adam: Sendable {
+struct Adam: Sendable {
     public var mu, b1, b2, eps: Double
     public var m: [Double], v: [Double]
     public var t = 1
@@ -28,7 +28,7 @@ public struct Adam: Sendable {
 
 /// METHOD adam: mini-batches of `batchsize` structures, `samplesize` structures per epoch
 /// (aenet presets SAMPLING random for it).
-public final class AdamMethod: TrainingMethod {
+final class AdamMethod: TrainingMethod {
     public static let token = "adam"
     public static let displayName = "Adaptive Moment Estimation (Adam)"
     public static let parameters: [(name: String, value: Double)] =

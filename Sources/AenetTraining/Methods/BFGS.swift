@@ -7,7 +7,7 @@ import Foundation
 ///
 /// One call of `iterate` is one L-BFGS iteration (one accepted step; usually one evaluation).
 /// aenet instead counts every function evaluation as an epoch; see compat/DIFFERENCES.md (train).
-public struct LBFGS: Sendable {
+struct LBFGS: Sendable {
     public enum Status: Equatable, Sendable { case progress, converged, stalled }
 
     public var m = 20
@@ -164,7 +164,7 @@ extension LBFGS {
 
 /// METHOD bfgs: one L-BFGS iteration (one accepted step) per epoch over the whole training set,
 /// always in sequential order (aenet forces it and warns).
-public final class BFGSMethod: TrainingMethod {
+final class BFGSMethod: TrainingMethod {
     public static let token = "bfgs"
     public static let displayName = "Limited Memory BFGS"
     public static let parameters: [(name: String, value: Double)] = []

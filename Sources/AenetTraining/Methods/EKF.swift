@@ -5,7 +5,7 @@ import Foundation
 /// with its own covariance P (initially I/state); per structure with error e and Jacobian J = ∂E_nn/∂w:
 /// B = P·J, A = Jᵀ·B + λ, K = B/A, w += K·e, P ← (P − K·Bᵀ)/λ (+ pnoise on the diagonal),
 /// then λ ← λ0·(λ − 1) + 1.
-public struct EKF: Sendable {
+struct EKF: Sendable {
     public var lambda: Double
     public let lambda0, pnoise: Double
     public let groupSize: Int
@@ -70,7 +70,7 @@ public struct EKF: Sendable {
 }
 
 /// METHOD ekf: one Kalman update per structure of the epoch's schedule.
-public final class EKFMethod: TrainingMethod {
+final class EKFMethod: TrainingMethod {
     public static let token = "ekf"
     public static let displayName = "Extended Kalman Filter"
     public static let parameters: [(name: String, value: Double)] =

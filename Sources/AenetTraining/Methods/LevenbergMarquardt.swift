@@ -8,7 +8,7 @@ import Foundation
 /// improvement μ ← max(μ/adjust, μmin). Unlike aenet, the trial step is judged on the same batch.
 /// μmin (`mumin=`, our extension, default 0 as in aenet) keeps the steps damped: on the full
 /// TiO2 set a floor of ~0.3 makes the fit slower but generalize better (compat/BENCHMARK-train.md).
-public struct LevenbergMarquardt: Sendable {
+struct LevenbergMarquardt: Sendable {
     public var mu: Double
     public let adjust: Double
     public let muMin: Double

@@ -3,7 +3,7 @@ import Foundation
 
 /// Online steepest descent with momentum (aenet's `online_sd`): after each structure
 /// Δ ← alpha·Δ − gamma·g and w += Δ.
-public struct OnlineSD: Sendable {
+struct OnlineSD: Sendable {
     public var alpha, gamma: Double
     public var delta: [Double]
 
@@ -22,7 +22,7 @@ public struct OnlineSD: Sendable {
 
 /// METHOD online_sd (aenet's documented name online_gd works too): a momentum step after each
 /// structure of the epoch's schedule.
-public final class OnlineSDMethod: TrainingMethod {
+final class OnlineSDMethod: TrainingMethod {
     public static let token = "online_sd"
     public static let displayName = "Gradient Descent (online)"
     public static let parameters: [(name: String, value: Double)] = [("alpha", 0.01), ("gamma", 0.9)]
