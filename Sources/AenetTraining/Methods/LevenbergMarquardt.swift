@@ -41,7 +41,8 @@ struct LevenbergMarquardt: Sendable {
             var delta = grad
             var n = Int32(nw), nrhs: Int32 = 1, lda = Int32(nw), info: Int32 = 0
             var uplo = CChar(UInt8(ascii: "U"))
-            wideBLAS { dposv_(&uplo, &n, &nrhs, &A, &lda, &delta, &lda, &info, 1) }
+            var ldb = lda
+            wideBLAS { dposv_(&uplo, &n, &nrhs, &A, &lda, &delta, &ldb, &info, 1) }
             if info != 0 { mu *= adjust; continue }   // not positive definite: more damping
             let trial = zip(w0, delta).map { $0 - $1 }
             let s = sse(trial) + penalty(trial)
