@@ -7,8 +7,12 @@ import Foundation
 ///
 /// For structure s: dE_s = (E_s − Σ_atoms NN(x))/N_s (normalized units); loss = Σ_s ½dE_s².
 /// The weight vector is the concatenation of all species' networks in species order (as aenet's).
+///
+/// The evaluator never changes a network: every call takes the weights it is evaluated at, and
+/// `networks(with:)` makes networks from a weight vector when they are to be saved.
 public final class LossEvaluator: @unchecked Sendable {
-    public private(set) var networks: [FeedForwardNetwork]
+    /// The architectures (and starting weights) of the species' networks.
+    public let networks: [FeedForwardNetwork]
     /// Start of each species' weights in the concatenated vector.
     public let offsets: [Int]
     public let weightCount: Int
@@ -29,20 +33,29 @@ public final class LossEvaluator: @unchecked Sendable {
         workspaces = (0..<self.threads).map { _ in networks.map { NetworkWorkspace(network: $0, capacity: 256) } }
     }
 
-    /// The concatenated weights of the current networks.
+    /// The concatenated starting weights of the networks.
     public var weights: [Double] { networks.flatMap(\.weights) }
 
-    /// Sets the networks' weights from the concatenated vector.
-    public func setWeights(_ w: [Double]) {
+    /// The networks with the concatenated weights `w`.
+    public func networks(with w: [Double]) -> [FeedForwardNetwork] {
         precondition(w.count == weightCount)
-        for t in networks.indices { networks[t].weights = Array(w[offsets[t]..<offsets[t + 1]]) }
+        return networks.indices.map { t in
+            var n = networks[t]
+            n.weights = Array(w[offsets[t]..<offsets[t + 1]])
+            return n
+        }
     }
 
     /// Σ_s ½dE_s² over `structures` (all when nil) at `weights`. Stores dE_s in `errors[s]` when
     /// given and sets `gradient` (length weightCount) to Σ_s dE_s·∂dE_s/∂w when given.
     public func loss(_ w: [Double], data: TrainingData, structures: [Int]? = nil,
                      gradient: UnsafeMutablePointer<Double>? = nil, errors: UnsafeMutablePointer<Double>? = nil) -> Double {
-        setWeights(w)
+        precondition(w.count == weightCount)
+        return w.withUnsafeBufferPointer { wp in loss(wp.baseAddress!, data: data, structures: structures, gradient: gradient, errors: errors) }
+    }
+
+    private func loss(_ wp: UnsafePointer<Double>, data: TrainingData, structures: [Int]?,
+                      gradient: UnsafeMutablePointer<Double>?, errors: UnsafeMutablePointer<Double>?) -> Double {
         let list = structures ?? Array(0..<data.structureCount)
         if let g = gradient { g.update(repeating: 0, count: weightCount) }
         guard !list.isEmpty else { return 0 }
@@ -50,13 +63,13 @@ public final class LossEvaluator: @unchecked Sendable {
         var partial = [Double](repeating: 0, count: parts.count)
         let gbuf = gradient == nil || parts.count == 1 ? nil : UnsafeMutablePointer<Double>.allocate(capacity: weightCount * parts.count)
         defer { gbuf?.deallocate() }
-        nonisolated(unsafe) let gAll = gbuf, gOut = gradient, eOut = errors
+        nonisolated(unsafe) let gAll = gbuf, gOut = gradient, eOut = errors, wIn = wp
         partial.withUnsafeMutableBufferPointer { pp in
             nonisolated(unsafe) let p = pp
             let run: @Sendable (Int) -> Void = { k in
                 let g: UnsafeMutablePointer<Double>? = gOut == nil ? nil : (parts.count == 1 ? gOut : gAll! + k * self.weightCount)
                 if let g { g.update(repeating: 0, count: self.weightCount) }
-                p[k] = self.evaluate(list[parts[k]], data: data, ws: self.workspaces[k], gradient: g, errors: eOut, scale: 1)
+                p[k] = self.evaluate(list[parts[k]], weights: wIn, data: data, ws: self.workspaces[k], gradient: g, errors: eOut, scale: 1)
             }
             if parts.count == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: run) }
         }
@@ -70,10 +83,12 @@ public final class LossEvaluator: @unchecked Sendable {
     /// dE_s of one structure; `derivative` (length weightCount) receives ∂dE_s/∂w (aenet's Dw).
     public func structureError(_ w: [Double], data: TrainingData, structure s: Int,
                                derivative: UnsafeMutablePointer<Double>) -> Double {
-        setWeights(w)
+        precondition(w.count == weightCount)
         derivative.update(repeating: 0, count: weightCount)
         var e = 0.0
-        _ = evaluate([s], data: data, ws: workspaces[0], gradient: derivative, errors: nil, scale: 0, single: &e)
+        w.withUnsafeBufferPointer { wp in
+            _ = evaluate([s], weights: wp.baseAddress!, data: data, ws: workspaces[0], gradient: derivative, errors: nil, scale: 0, single: &e)
+        }
         return e
     }
 
@@ -81,17 +96,19 @@ public final class LossEvaluator: @unchecked Sendable {
     /// structures in `list`, computed on all threads (each with its own scratch networks).
     public func jacobian(_ w: [Double], data: TrainingData, structures list: [Int],
                          into jac: UnsafeMutablePointer<Double>, errors: UnsafeMutablePointer<Double>) {
-        setWeights(w)
+        precondition(w.count == weightCount)
         let n = weightCount
-        nonisolated(unsafe) let jOut = jac, eOut = errors
-        let workers = min(threads, max(1, list.count))
-        concurrentWorkers(workers) { k in
-            for j in stride(from: k, to: list.count, by: workers) {
-                let col = jOut + j * n
-                col.update(repeating: 0, count: n)
-                var e = 0.0
-                _ = self.evaluate([list[j]], data: data, ws: self.workspaces[k], gradient: col, errors: nil, scale: 0, single: &e)
-                eOut[j] = e
+        w.withUnsafeBufferPointer { wp in
+            nonisolated(unsafe) let jOut = jac, eOut = errors, wIn = wp.baseAddress!
+            let workers = min(threads, max(1, list.count))
+            concurrentWorkers(workers) { k in
+                for j in stride(from: k, to: list.count, by: workers) {
+                    let col = jOut + j * n
+                    col.update(repeating: 0, count: n)
+                    var e = 0.0
+                    _ = self.evaluate([list[j]], weights: wIn, data: data, ws: self.workspaces[k], gradient: col, errors: nil, scale: 0, single: &e)
+                    eOut[j] = e
+                }
             }
         }
     }
@@ -111,14 +128,14 @@ public final class LossEvaluator: @unchecked Sendable {
 
     /// The loss over `list` in batches of about `atomsPerBatch` atoms.
     /// With `scale` = 1 the gradient is of ½dE² (c = −dE/N); with `scale` = 0 it is of dE (c = −1/N).
-    private func evaluate(_ list: ArraySlice<Int>, data: TrainingData, ws: [NetworkWorkspace],
+    private func evaluate(_ list: ArraySlice<Int>, weights w: UnsafePointer<Double>, data: TrainingData, ws: [NetworkWorkspace],
                           gradient: UnsafeMutablePointer<Double>?, errors: UnsafeMutablePointer<Double>?,
                           scale: Double) -> Double {
         var unused = 0.0
-        return evaluate(Array(list), data: data, ws: ws, gradient: gradient, errors: errors, scale: scale, single: &unused)
+        return evaluate(Array(list), weights: w, data: data, ws: ws, gradient: gradient, errors: errors, scale: scale, single: &unused)
     }
 
-    private func evaluate(_ list: [Int], data: TrainingData, ws: [NetworkWorkspace],
+    private func evaluate(_ list: [Int], weights w: UnsafePointer<Double>, data: TrainingData, ws: [NetworkWorkspace],
                           gradient: UnsafeMutablePointer<Double>?, errors: UnsafeMutablePointer<Double>?,
                           scale: Double, single: inout Double) -> Double {
         let nt = networks.count
@@ -143,7 +160,7 @@ public final class LossEvaluator: @unchecked Sendable {
                     let k = data.atoms(ofSpecies: t, in: s)
                     data.copyRows(species: t, first: data.atomOffsets[t][s], count: k, to: x + r * n); r += k
                 }
-                let o = networks[t].forward(ws[t], derivatives: gradient != nil)
+                let o = networks[t].forward(ws[t], weights: w + offsets[t], derivatives: gradient != nil)
                 r = 0
                 for (j, s) in batch.enumerated() {
                     for _ in 0..<data.atoms(ofSpecies: t, in: s) { enn[j] += o[r]; r += 1 }
@@ -163,7 +180,7 @@ public final class LossEvaluator: @unchecked Sendable {
                         let v = -(scale == 0 ? 1 : enn[j]) / Double(data.atomCounts[s])
                         for _ in 0..<data.atoms(ofSpecies: t, in: s) { c[t].append(v) }
                     }
-                    networks[t].backward(ws[t], outputWeights: c[t], weightGradient: g + offsets[t])
+                    networks[t].backward(ws[t], weights: w + offsets[t], outputWeights: c[t], weightGradient: g + offsets[t])
                 }
             }
             start = end

@@ -54,7 +54,6 @@ public enum TrainRestart {
             return (nil, "Incompatible restart file.  Not restarting \(token).")
         }
         t.restore(weights: w, rng: GfortranRandom(seed: seed))
-        t.evaluator.setWeights(w)
         return (State(epoch: epoch, finished: finished, weights: w), nil)
     }
 }

@@ -97,8 +97,6 @@ public final class Trainer: TrainingProblem {
 
     /// One epoch of the method. Returns true when it reports convergence (only bfgs does).
     public func epoch() -> Bool {
-        let converged = method.epoch(self)
-        evaluator.setWeights(weights)
-        return converged
+        method.epoch(self)
     }
 }

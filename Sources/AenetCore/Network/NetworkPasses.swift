@@ -68,21 +68,26 @@ extension FeedForwardNetwork {
     /// With `derivatives` the activation derivatives are kept for `backward`.
     @discardableResult
     public func forward(_ ws: NetworkWorkspace, derivatives: Bool = false) -> UnsafePointer<Double> {
+        weights.withUnsafeBufferPointer { forward(ws, weights: $0.baseAddress!, derivatives: derivatives) }
+    }
+
+    /// The same pass with the weights at `w` (`weightCount` values in aenet's layout) instead of
+    /// the network's own: training evaluates trial weights without changing any network.
+    @discardableResult
+    public func forward(_ ws: NetworkWorkspace, weights w: UnsafePointer<Double>, derivatives: Bool = false) -> UnsafePointer<Double> {
         precondition(ws.layerSizes == layerSizes, "workspace made for another network shape")
         let b = ws.batch
         let offsets = weightOffsets
         guard b > 0 else { return ws.output }
-        weights.withUnsafeBufferPointer { w in
-            for l in 0..<(layerCount - 1) {
-                let nIn = layerSizes[l], nOut = layerSizes[l + 1]
-                let x = ws.value(l), z = ws.value(l + 1)
-                let block = w.baseAddress! + offsets[l]
-                let bias = block + nIn * nOut
-                for r in 0..<b { (z + r * nOut).update(from: bias, count: nOut) }
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(b), Int32(nOut), Int32(nIn),
-                            1.0, x, Int32(nIn), block, Int32(nOut), 1.0, z, Int32(nOut))
-                activations[l].apply(z, derivative: derivatives ? ws.deriv(l + 1) : nil, count: b * nOut)
-            }
+        for l in 0..<(layerCount - 1) {
+            let nIn = layerSizes[l], nOut = layerSizes[l + 1]
+            let x = ws.value(l), z = ws.value(l + 1)
+            let block = w + offsets[l]
+            let bias = block + nIn * nOut
+            for r in 0..<b { (z + r * nOut).update(from: bias, count: nOut) }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(b), Int32(nOut), Int32(nIn),
+                        1.0, x, Int32(nIn), block, Int32(nOut), 1.0, z, Int32(nOut))
+            activations[l].apply(z, derivative: derivatives ? ws.deriv(l + 1) : nil, count: b * nOut)
         }
         ws.markDerivatives(derivatives)
         return ws.output
@@ -98,6 +103,15 @@ extension FeedForwardNetwork {
     public func backward(_ ws: NetworkWorkspace, outputWeights c: UnsafePointer<Double>? = nil,
                          inputGradient: UnsafeMutablePointer<Double>? = nil,
                          weightGradient: UnsafeMutablePointer<Double>? = nil) {
+        weights.withUnsafeBufferPointer {
+            backward(ws, weights: $0.baseAddress!, outputWeights: c, inputGradient: inputGradient, weightGradient: weightGradient)
+        }
+    }
+
+    /// The same pass with the weights at `w` (those the forward pass used).
+    public func backward(_ ws: NetworkWorkspace, weights w: UnsafePointer<Double>, outputWeights c: UnsafePointer<Double>? = nil,
+                         inputGradient: UnsafeMutablePointer<Double>? = nil,
+                         weightGradient: UnsafeMutablePointer<Double>? = nil) {
         precondition(ws.hasDerivatives, "backward needs forward(_:derivatives: true) first")
         precondition(outputCount == 1, "backward assumes a single output node")
         let b = ws.batch
@@ -107,10 +121,10 @@ extension FeedForwardNetwork {
         // δ_L = c ⊙ f'_L(z_L)
         let dOut = ws.deriv(layerCount - 1)
         for r in 0..<b { delta[r] = (c?[r] ?? 1) * dOut[r] }
-        weights.withUnsafeBufferPointer { w in
+        do {
             for l in stride(from: layerCount - 2, through: 0, by: -1) {
                 let nIn = layerSizes[l], nOut = layerSizes[l + 1]
-                let block = w.baseAddress! + offsets[l]
+                let block = w + offsets[l]
                 if let g = weightGradient {
                     // ∂/∂Mᵀ[j][i] = Σ_b y_l[b][j]·δ[b][i]; bias row: Σ_b δ[b][i]
                     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nIn), Int32(nOut), Int32(b),

@@ -64,7 +64,7 @@ struct TrainLoop {
             let t0 = Date()
             converged = trainer.epoch()
             report(epoch)
-            c.networks = ev.networks
+            c.networks = ev.networks(with: trainer.weights)
             try c.saveNetworks(suffix: "-" + String(format: "%05d", epoch), verbose: false)
             try TrainRestart.write(trainer, epoch: epoch, finished: false, path: TrainFiles.restart)
             timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
@@ -85,9 +85,8 @@ struct TrainLoop {
             // restart file keeps the optimizer's last state (and its weights) for continuing.
             out.write(" Lowest validation RMSE     = \(FortranFormat.f(1000 * b.rmse, 8, 1)) meV/atom in epoch \(b.epoch)\n")
             out.write(" The final networks are those of epoch \(b.epoch) (snapshot <net>-\(String(format: "%05d", b.epoch))).\n\n")
-            ev.setWeights(b.weights)
         }
-        c.networks = ev.networks
+        c.networks = ev.networks(with: best?.weights ?? trainer.weights)
         if input.saveEnergies { try saveEnergies(ev, best?.weights ?? trainer.weights) }
         try c.saveNetworks(suffix: "", verbose: true)
         try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true, path: TrainFiles.restart)
