@@ -23,7 +23,7 @@ struct Generate: ParsableCommand {
     var deck: String
 
     @Option(help: "Worker threads for featurization (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = RunPolicy.workerThreads
 
     @Flag(help: "Reproduce aenet 2.0.4's incomplete neighbour lists for bit-compatible training sets (default: complete lists).")
     var aenetNeighbours = false

@@ -41,7 +41,7 @@ struct Predict: ParsableCommand {
     var relaxedDirectory: String?
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = RunPolicy.workerThreads
 
     func run() throws {
         let diagnostics = Diagnostics(tool: "predict")

@@ -26,7 +26,7 @@ public struct PredictRun: Sendable {
     public var relaxedDirectory: String?
 
     public init(input: PredictInput, potentials: PotentialSet, files: [String],
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = RunPolicy.workerThreads) {
         self.input = input; self.potentials = potentials; self.files = files; self.threads = max(1, threads)
     }
 
@@ -36,7 +36,7 @@ public struct PredictRun: Sendable {
     /// Runs everything, writing stdout through `out` and messages through `err`; returns the
     /// number of structures that failed.
     public func run(out: (String) -> Void, err: (String) -> Void) throws -> Int {
-        openblas_set_num_threads(1)
+        RunPolicy.singleThreadedBLAS()
         let printer = PredictOutput(verbosity: input.verbosity, forces: input.forces,
                                     atomicEnergies: input.printAtomicEnergies)
         out(printer.preamble(potentials))
