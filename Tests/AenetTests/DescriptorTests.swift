@@ -145,7 +145,7 @@ func testNeighbourhoods() -> [Neighbourhood] {
 }
 
 @Test func featureOrderAndSpins() {
-    // Spec §5.3 example: file lines 1:G4 O-Ti, 2:G2 O, 3:G1 Ti, 4:G5 Ti-Ti, 5:G3 O, 6:G2 Ti,
+    // Spec aenet ext/symmfunc.f90 example: file lines 1:G4 O-Ti, 2:G2 O, 3:G1 Ti, 4:G5 Ti-Ti, 5:G3 O, 6:G2 Ti,
     // 7:G4 O-O, 8:G1 O, 9:G4 Ti-O → stored order 3,6,4,1,9,8,2,5,7 (1-based).
     let kinds = [(4, 1, 0), (2, 1, 0), (1, 0, 0), (5, 0, 0), (3, 1, 0), (2, 0, 0), (4, 1, 1), (1, 1, 0), (4, 0, 1)]
     let f = kinds.map { SymmetryFunction(kind: $0.0, type2: $0.1, type3: $0.2, cutoff: 4, eta: 0.1, kappa: 1, lambda: 1, zeta: 1) }

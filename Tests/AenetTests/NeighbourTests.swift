@@ -104,7 +104,7 @@ func translations(_ nb: Neighbourhood, _ search: NeighbourSearch) -> [(Int, SIMD
     #expect(NeighbourSearch.wrap(SIMD3(-1e-18, 1.0, 0.25)) == SIMD3(0, 0, 0.25))
 }
 
-// MARK: - aenet 2.0.4 neighbour convention (quirk Q11)
+// MARK: - aenet 2.0.4 neighbour convention (compat/DIFFERENCES.md)
 
 /// Brute-force (j, T) set of atom i, |T_k| ≤ lim.
 func bruteForce(_ search: NeighbourSearch, _ i: Int, rc: Double, lim: Int = 8) -> [(Int, SIMD3<Int>)] {

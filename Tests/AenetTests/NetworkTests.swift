@@ -25,7 +25,7 @@ func randomNetwork(_ acts: [Activation], seed: UInt64 = 7) throws -> FeedForward
     return net
 }
 
-/// Reference forward pass straight from spec §3.1 (column-major blocks, bias last).
+/// Reference forward pass straight from aenet ext/feedforward.f90, save_Network (column-major blocks, bias last).
 func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
     var y = x
     let iw = net.weightOffsets

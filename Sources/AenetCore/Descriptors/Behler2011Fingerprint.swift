@@ -1,6 +1,6 @@
 import Foundation
 
-/// One Behler (2011) symmetry function as given on a `.stp` FUNCTIONS line (spec §4.3).
+/// One Behler (2011) symmetry function as given on a `.stp` FUNCTIONS line (aenet sfsetup.f90, read_Setup_parameters).
 public struct SymmetryFunction: Sendable, Equatable {
     /// G number, 1...5 (1–3 radial, 4–5 angular).
     public var kind: Int
@@ -18,7 +18,7 @@ public struct SymmetryFunction: Sendable, Equatable {
     public var isRadial: Bool { kind <= 3 }
 }
 
-/// Behler–Parrinello symmetry functions G1–G5 as aenet 2.0.4 evaluates them (spec §5.3):
+/// Behler–Parrinello symmetry functions G1–G5 as aenet 2.0.4 evaluates them (aenet ext/symmfunc.f90):
 /// factor 2 in G4/G5 over unordered pairs j < k, cos θ clamped to [−1, 1], one Rc for every
 /// distance including R_jk, Rs only in G2. Features come in aenet's evaluation order: per neighbour
 /// species t2 (ENV order) the pair block (G1, G2, G3 with type2 = t2, each in file order), then for
@@ -44,7 +44,7 @@ public struct Behler2011Fingerprint: Fingerprint {
     /// Angular terms of the species pair (lo, hi), lo ≤ hi: angular[angularStart[lo*envCount+hi]..<…+1].
     let angular: [Term], angularStart: [Int]
 
-    /// functions in .stp FILE order; values are produced in aenet's EVALUATION order (spec §5.3 feature order).
+    /// functions in .stp FILE order; values are produced in aenet's EVALUATION order (aenet ext/symmfunc.f90 feature order).
     public init(functions: [SymmetryFunction], localType: [Int32], envCount: Int) {
         for f in functions {
             precondition((1...5).contains(f.kind), "symmetry function kind must be 1...5")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writer of `<OUTPUT>.forces`, the fingerprint derivatives that aenet-PyTorch trains forces on
-/// (spec §9.2). Which structures carry derivatives is drawn reproducibly (aenet draws from an
+/// (aenet pytorchoutput.f90). Which structures carry derivatives is drawn reproducibly (aenet draws from an
 /// unseeded generator, so its choice changes from run to run).
 public final class ForcesFileWriter {
     /// Derivatives of every atom of one structure, in the file's layout.

@@ -1,4 +1,4 @@
-/// Energies (and forces) of one structure, as predict.x reports them (spec §8.2).
+/// Energies (and forces) of one structure, as predict.x reports them (aenet aenet.f90, aenet_atomic_energy_and_forces).
 public struct Prediction: Sendable {
     /// Coordinates as aenet prints them: wrapped into the cell for periodic structures.
     public var positions: [SIMD3<Double>]

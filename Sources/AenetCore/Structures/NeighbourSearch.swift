@@ -1,9 +1,9 @@
-/// All neighbours within a cutoff, over every periodic image (aenet's lclist semantics, spec §5.4).
+/// All neighbours within a cutoff, over every periodic image (aenet's lclist semantics, aenet ext/lclist.f90).
 ///
 /// Entry set: every (j, T) ≠ (i, 0) with |r_j + A·T − r_i|² ≤ (cutoff + 0.001)², images of the
-/// central atom included. Unlike aenet (quirk Q11) the image range is always sufficient, so the list
+/// central atom included. Unlike aenet (compat/DIFFERENCES.md) the image range is always sufficient, so the list
 /// is complete for any cell shape. Entry order follows aenet's single-cell order, which matters for
-/// the Chebyshev stale-spin quirk (Q10): first the images of atom i in T order (T3 outer, T1 inner),
+/// the Chebyshev stale-spin quirk (compat/DIFFERENCES.md): first the images of atom i in T order (T3 outer, T1 inner),
 /// then atoms j = N−1 … 0 (j ≠ i), each with its home image first and then its other images in T order.
 ///
 /// With `convention: .aenet204` the list is aenet 2.0.4's instead, including the entries aenet loses
@@ -99,7 +99,7 @@ public struct NeighbourSearch: Sendable {
         return f
     }
 
-    /// The coordinates aenet writes into training sets (spec §2.1, §5.5): wrapped Cartesian
+    /// The coordinates aenet writes into training sets (aenet trainset.f90, ts_write_header/ts_write_structure, aenet ext/xsflib.f90): wrapped Cartesian
     /// positions for periodic structures; for isolated ones the positions shifted so that every
     /// Cartesian minimum becomes 1e-6 Å.
     public static func aenetFrame(_ s: Structure) -> [SIMD3<Double>] {

@@ -42,7 +42,7 @@ public final class TrainingSetGenerator {
                 throw AenetError("ENV species \(e) is not in the TYPES of the deck \(input.typeNames); ENV and TYPES must agree", file: file)
             }
             if s.isBehler2011, s.envTypes.firstIndex(of: name) != t {
-                throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (spec Q8). Reorder ENV", file: file)
+                throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (compat/DIFFERENCES.md). Reorder ENV", file: file)
             }
             setups.append(s); warnings += parsed.warnings; given.append(parsed.rminGiven)
         }
