@@ -148,3 +148,30 @@ public final class ForceLoss {
         }
     }
 }
+
+extension ForceStructure {
+    /// A structure of a normalized (`.scaled`) training set with its derivatives from the
+    /// `.forces` file: features as stored (already standardized), derivative blocks scaled by
+    /// the per-species feature factors (x = factor·(G − shift)), and reference forces in the
+    /// normalized energy units (F·`energyScale`).
+    public init(scaled s: TrainingSetStructure, derivatives: [ForcesFileReader.Atom], featureFactors: [[Double]],
+                energyScale: Double) throws {
+        guard derivatives.count == s.types.count else {
+            throw AenetError(.mismatch, "structure \(s.path): \(derivatives.count) atoms with derivatives, \(s.types.count) in the training set")
+        }
+        self.init(energy: s.energy, forces: s.forces.map { $0 * energyScale })
+        for (i, a) in derivatives.enumerated() {
+            let t = s.types[i], n = s.fingerprintCount(i)
+            guard a.type == t, a.nsf == n, t < featureFactors.count, featureFactors[t].count == n else {
+                throw AenetError(.mismatch, "structure \(s.path), atom \(i + 1): derivatives for species \(a.type + 1) with \(a.nsf) functions, the training set has species \(t + 1) with \(n)")
+            }
+            let fac = featureFactors[t], nnb = a.neighbours.count
+            var blocks: [(atom: Int, block: [Double])] = [(i, (0..<(3 * n)).map { q in fac[q % n] * a.center[q] })]
+            for e in 0..<nnb {
+                blocks.append((a.neighbours[e], (0..<(3 * n)).map { q in fac[q % n] * a.neighbourDerivatives[e + nnb * q] }))
+            }
+            let x = Array(s.fingerprints[s.fingerprintOffsets[i]..<(s.fingerprintOffsets[i] + n)])
+            appendAtom(species: t, features: x, blocks: blocks)
+        }
+    }
+}

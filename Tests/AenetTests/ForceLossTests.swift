@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AenetCore
 @testable import AenetTraining
@@ -70,5 +71,58 @@ func forceLossGradientMatchesFiniteDifferences(_ act: Activation, _ which: Int) 
         wp[k] += h; wm[k] -= h
         let fd = (loss.loss(wp, data) - loss.loss(wm, data)) / (2 * h)
         #expect(isClose(g[k], fd, tolerance: 1e-6), "\(act) \(type(of: fp)) weight \(k): \(g[k]) vs \(fd)")
+    }
+}
+
+/// The data path of force training: generate with FORCES, normalize, read the `.forces` file —
+/// the forces ForceLoss computes from it (in normalized units) are predict's forces of the same
+/// networks saved as potentials, Chebyshev and Behler2011.
+@Test(arguments: ["generate.in", "generate-behler.in"])
+func forcesFromTheForcesFileMatchPredict(_ deckName: String) throws {
+    let dir = try TemporaryDirectory()
+    let fm = FileManager.default
+    for item in try fm.contentsOfDirectory(atPath: TestPaths.referenceInputs.path) {
+        try fm.copyItem(atPath: TestPaths.referenceInputs.path + "/" + item, toPath: dir.path + "/" + item)
+    }
+    // The first five structures, all with derivatives.
+    let lines = try String(contentsOfFile: dir.path + "/" + deckName, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let files = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "FILES" })
+    let deck = lines[..<files].joined(separator: "\n") + "\nFORCES\nFORCESPERCENT 100\nFILES\n5\n"
+        + lines[(files + 2)...].prefix(5).joined(separator: "\n") + "\n"
+    try dir.write("forces.in", deck)
+    let g = try runTool("generate", ["forces.in"], in: dir.url)
+    #expect(g.status == 0, "\(g.stderr)")
+    let output = try #require(lines.first { $0.hasPrefix("OUTPUT") }?.split(separator: " ").last.map(String.init))
+    let raw = dir.path + "/" + output
+    _ = try Normalization.normalize(rawPath: raw, scaledPath: raw + ".scaled", maxEnergy: .greatestFiniteMagnitude, warn: { _ in })
+    let reader = try TrainingSetReader(path: raw + ".scaled")
+    let footer = try reader.footer(); reader.rewind()
+    let setups = try #require(footer.setups)
+    let derivatives = try ForcesFileReader.read(path: raw + ".forces")
+    #expect(derivatives.count == 5 && derivatives.allSatisfy { $0.atoms != nil })
+
+    let nets = networks(.tanh, inputs: setups[0].nsf).enumerated().map { t, n in
+        var m = try! FeedForwardNetwork(layerSizes: [setups[t].nsf] + n.layerSizes.dropFirst(), activations: n.activations)
+        var rng = GfortranRandom(clock: Int32(5 + t)); m.randomizeWeights(&rng)
+        return m
+    }
+    let loss = ForceLoss(networks: nets)
+    let w = nets.flatMap(\.weights)
+    let info = TrainingSetInfo(file: raw, header: reader.header, footer: footer, structureCount: 5)
+    let types = reader.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
+    let set = try PotentialSet(types: types, potentials: try setups.indices.map { try Potential(network: nets[$0], setup: setups[$0], trainingSet: info) })
+    let ws = EvaluationWorkspace(set)
+    let scale = reader.header.scale
+    for k in 0..<5 {
+        let s = try #require(try reader.next())
+        let fs = try ForceStructure(scaled: s, derivatives: derivatives[k].atoms!, featureFactors: setups.map { $0.featureScaling().factor },
+                                    energyScale: scale)
+        let (_, f) = loss.predict(w, fs)
+        let p = try set.evaluate(try XSF.read(path: dir.path + "/" + s.path), forces: true, workspace: ws)
+        for j in 0..<fs.atomCount {
+            for c in 0..<3 {
+                #expect(isClose(f[3 * j + c] / scale, p.forces![j][c], tolerance: 1e-9), "\(s.path) atom \(j): \(f[3 * j + c] / scale) vs \(p.forces![j][c])")
+            }
+        }
     }
 }
