@@ -108,10 +108,10 @@ func testNeighbourhoods() -> [Neighbourhood] {
                 fp.accumulateGradient(nb, weights: wp.baseAddress!, center: &center, neighbours: np.baseAddress!) } }
             for c in 0..<3 {
                 let ref = (0..<g).reduce(0.0) { $0 + w[$1] * dc[$1 + g * c] }
-                #expect(isClose(center[c], Double(c + 1) - ref, tolerance: 1e-10))
+                #expect(isClose(center[c], Double(c + 1) + ref, tolerance: 1e-10))
                 for e in 0..<n {
                     let r = (0..<g).reduce(0.0) { $0 + w[$1] * dn[e + n * ($1 + g * c)] }
-                    #expect(isClose(nbg[3 * e + c], 0.5 - r, tolerance: 1e-10))
+                    #expect(isClose(nbg[3 * e + c], 0.5 + r, tolerance: 1e-10))
                 }
             }
         }
