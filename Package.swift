@@ -9,7 +9,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let package = Package(
     name: "aenet-swift",
     products: [.library(name: "AenetKit", targets: ["AenetKit"])]
-        + (tools + ["aenet-compat", "make-reference-inputs"]).map { .executable(name: $0, targets: [$0]) },
+        + (tools + ["aenet-compat", "make-reference-inputs", "kim-model"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "AenetKit", dependencies: ["COpenBLAS", "CVecMath"]),
         .executableTarget(name: "make-reference-inputs", dependencies: ["AenetKit"]),
         .executableTarget(name: "aenet-compat", dependencies: ["AenetKit", argumentParser]),
+        // KIM portable-model folders for the KIM model driver in kim/driver.
+        .executableTarget(name: "kim-model", dependencies: ["AenetKit", argumentParser]),
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"] + tools.map { .target(name: $0) }),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetKit", "COpenBLAS", argumentParser]) }
