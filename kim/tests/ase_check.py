@@ -13,6 +13,10 @@ model, files = sys.argv[1], sys.argv[2:]
 out = []
 for path in files:
     atoms = read(path, format='xsf')
+    if atoms.pbc.any():
+        # ASE's KIM neighbour list (kimpy) pads the cell assuming positions inside it;
+        # atoms more than a cell outside get wrong images. Wrapping changes no energy.
+        atoms.wrap()
     atoms.calc = KIM(model)
     energy = atoms.get_potential_energy()
     forces = atoms.get_forces()

@@ -407,6 +407,7 @@ def main():
     ap.add_argument('--nve-steps', type=int, default=3000)
     ap.add_argument('--only', default='')
     args = ap.parse_args()
+    args.work, args.reference, args.bin = map(os.path.abspath, (args.work, args.reference, args.bin))
     lmp = Lammps(args.work, args.model)
     checks = [('run0', lambda: check_run0(args, lmp)), ('mpi', lambda: check_mpi(args, lmp)),
               ('pressure', lambda: check_pressure(args, lmp)), ('nve', lambda: check_nve(args, lmp)),
