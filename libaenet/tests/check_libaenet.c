@@ -64,9 +64,30 @@ static void read_system(const char *path, System *s) {
     fclose(f);
 }
 
+/* Wraps the local atoms into the cell, as LAMMPS keeps them (energies and forces do not change). */
+static void wrap_atoms(System *s) {
+    const double (*a)[3] = s->cell;
+    double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+               + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+    double inv[3][3];   /* inv[k] . r = fractional coordinate k (rows of the inverse of the cell matrix A^T) */
+    for (int k = 0; k < 3; k++) {
+        const double *u = a[(k + 1) % 3], *v = a[(k + 2) % 3];
+        inv[k][0] = (u[1] * v[2] - u[2] * v[1]) / det;
+        inv[k][1] = (u[2] * v[0] - u[0] * v[2]) / det;
+        inv[k][2] = (u[0] * v[1] - u[1] * v[0]) / det;
+    }
+    for (int i = 0; i < s->n; i++) {
+        double *r = &s->x[3 * i], f[3];
+        for (int k = 0; k < 3; k++) f[k] = inv[k][0] * r[0] + inv[k][1] * r[1] + inv[k][2] * r[2];
+        for (int k = 0; k < 3; k++) f[k] -= floor(f[k]);
+        for (int c = 0; c < 3; c++) r[c] = f[0] * a[0][c] + f[1] * a[1][c] + f[2] * a[2][c];
+    }
+}
+
 /* Ghost atoms: every periodic image within `reach` of some local atom (as a LAMMPS ghost shell). */
 static void add_ghosts(System *s, double reach) {
     if (!s->periodic) return;
+    wrap_atoms(s);
     double h[3];
     for (int k = 0; k < 3; k++) {   /* heights of the cell: V / |a_l x a_m| */
         const double *a = s->cell[(k + 1) % 3], *b = s->cell[(k + 2) % 3];
