@@ -103,3 +103,31 @@ func virialStressMatchesFiniteDifferencesOfTheEnergyUnderStrain(behler: Bool) th
     let bad = try dir.write("bad.nn.ascii", "3\n10\nnot-a-number\n")
     #expect(throws: AenetError.self) { try Potential.load(path: bad) }
 }
+
+/// `predict --stress` prints the stress of the analytic forces (−W/V); without the flag the text
+/// is unchanged (aenet's layout).
+@Test func predictStressFlagPrintsTheVirialStress() throws {
+    let dir = try TemporaryDirectory()
+    let pots = try makePotentials(behler: false)
+    for p in pots { try p.write(path: dir.url.appendingPathComponent(p.species + ".nn").path) }
+    let s = testStructures()[0]
+    try dir.write("s.xsf", XSF.text(of: s, prediction: Prediction(positions: s.positions, atomicEnergies: [], forces: nil, cohesiveEnergy: 0, totalEnergy: 0)))
+    try dir.write("predict.in", "TYPES\n2\nTi\nO\n\nNETWORKS\nTi Ti.nn\nO O.nn\n\nFORCES\n\nFILES\n1\ns.xsf\n")
+    let plain = try runTool("predict", ["predict.in"], in: dir.url)
+    let withStress = try runTool("predict", ["predict.in", "--stress"], in: dir.url)
+    #expect(plain.status == 0 && withStress.status == 0, "\(withStress.stderr)")
+    #expect(!plain.stdout.contains("Stress"))
+    let line = try #require(withStress.stdout.split(separator: "\n").first { $0.contains("Stress (eV/Ang^3)") })
+    let printed = line.split(separator: ":").last!.split(separator: " ").compactMap { Double($0) }
+    let set = try PotentialSet(types: ["Ti", "O"], potentials: pots)
+    let w = try set.virial(try XSF.read(path: dir.url.appendingPathComponent("s.xsf").path), workspace: AtomWorkspace(set)).virial
+    let v = abs(s.lattice!.volume)
+    let expected = [w[0], w[4], w[8], 0.5 * (w[5] + w[7]), 0.5 * (w[2] + w[6]), 0.5 * (w[1] + w[3])].map { -$0 / v }
+    #expect(printed.count == 6)
+    for (a, b) in zip(printed, expected) { #expect(abs(a - b) <= 1e-8) }
+    // Everything else is the same text.
+    let stripped = withStress.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        .filter { !$0.contains("Virial W") && !$0.contains("Stress (") && !$0.contains("Pressure -tr") }
+    let plainLines = plain.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(stripped.filter { !$0.isEmpty && !$0.contains(":") || $0.contains("energy") } == plainLines.filter { !$0.isEmpty && !$0.contains(":") || $0.contains("energy") })
+}
