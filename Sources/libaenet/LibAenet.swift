@@ -158,7 +158,12 @@ func loadPotential(_ function: String, _ typeID: Int32, _ filename: UnsafePointe
             let legacy = ProcessInfo.processInfo.environment["AENET_LEGACY_CHEBYSHEV"].map { $0 == "1" } ?? false
             do {
                 let s = try PotentialSet(types: st.types, potentials: st.potentials.map { $0! }, legacyChebyshev: legacy)
-                for w in s.warnings { report(function, "warning: \(w)") }
+                for w in s.warnings {
+                    // The library's switch is an environment variable, not predict's option.
+                    let text = w.replacingOccurrences(of: "rerun with --legacy-chebyshev", with: "set AENET_LEGACY_CHEBYSHEV=1 in the environment")
+                        .replacingOccurrences(of: "--legacy-chebyshev was given", with: "AENET_LEGACY_CHEBYSHEV=1 is set")
+                    report(function, "warning: \(text)")
+                }
                 st.set = s
                 let rcMin = s.rcMin, rcMax = s.rcMax
                 let vAtom = pow(0.5 * rcMin, 3), vCut = pow(rcMax + 0.5 * rcMin, 3)
