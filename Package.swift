@@ -8,7 +8,12 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 
 let package = Package(
     name: "aenet-swift",
-    products: [.library(name: "AenetKit", targets: ["AenetKit"])]
+    products: [
+        .library(name: "AenetKit", targets: ["AenetKit"]),
+        // aenet's C library interface (libaenet/aenet.h): libaenet.so with the Swift runtime
+        // linked in statically, exporting only aenet_* / AENET_* (scripts/build-libaenet.sh).
+        .library(name: "aenet", type: .dynamic, targets: ["libaenet"]),
+    ]
         + (tools + ["aenet-compat", "make-reference-inputs", "kim-model"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +29,26 @@ let package = Package(
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
         .target(name: "AenetKit", dependencies: ["COpenBLAS", "CVecMath"]),
         .executableTarget(name: "make-reference-inputs", dependencies: ["AenetKit"]),
+        // libaenet: the exported data symbols (C) and the functions (@_cdecl Swift).
+        .target(name: "CAenetGlobals"),
+        .target(
+            name: "libaenet",
+            dependencies: ["AenetKit", "CAenetGlobals", "COpenBLAS"],
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                // Foundation and what it needs, from the toolchain's static libraries (in a group:
+                // archives that refer to each other).
+                "-Xlinker", "--start-group",
+                "-Xlinker", "-lFoundation", "-Xlinker", "-lFoundationInternationalization",
+                "-Xlinker", "-lFoundationEssentials", "-Xlinker", "-lCoreFoundation",
+                "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections",
+                "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
+                "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker", "-lBlocksRuntime",
+                "-Xlinker", "-lswiftCore",
+                "-Xlinker", "--end-group",
+                "-Xlinker", "--version-script=\(Context.packageDirectory)/libaenet/exports.map",
+            ])]
+        ),
         .executableTarget(name: "aenet-compat", dependencies: ["AenetKit", argumentParser]),
         // KIM portable-model folders for the KIM model driver in kim/driver.
         .executableTarget(name: "kim-model", dependencies: ["AenetKit", argumentParser]),

@@ -38,18 +38,9 @@ swift build -c release --product kim-model >&2
 bin=$(swift build -c release --show-bin-path)
 
 if [ -z "${AENET_LIBRARY:-}" ]; then
-  # This project's libaenet.
-  if [ -x scripts/build-libaenet.sh ]; then
-    scripts/build-libaenet.sh >&2
-  else
-    swift build -c release --product aenet >&2
-  fi
-  [ -f "$bin/libaenet.so" ] || { echo "install-kim.sh: $bin/libaenet.so was not built" >&2; exit 1; }
+  # This project's libaenet, staged as PREFIX/lib/libaenet.so + PREFIX/include/aenet.h.
   prefix=${AENET_KIM_PREFIX:-$HOME/.local/share/aenet-swift}
-  mkdir -p "$prefix/lib" "$prefix/include"
-  # Copy under a temporary name and rename: a running simulator keeps its mapped copy.
-  cp "$bin/libaenet.so" "$prefix/lib/.libaenet.so.new" && mv -f "$prefix/lib/.libaenet.so.new" "$prefix/lib/libaenet.so"
-  cp libaenet/aenet.h "$prefix/include/aenet.h"
+  scripts/build-libaenet.sh "$prefix" >&2
   export AENET_LIBRARY="$prefix/lib/libaenet.so" AENET_INCLUDE_DIR="$prefix/include"
 fi
 export AENET_LIBRARY AENET_INCLUDE_DIR="${AENET_INCLUDE_DIR:?set AENET_INCLUDE_DIR to the folder of aenet.h}"
