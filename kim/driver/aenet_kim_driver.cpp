@@ -640,6 +640,16 @@ model_driver_create(KIM::ModelDriverCreate * const modelDriverCreate,
   if (!(model->cutoff > 0.0) || !std::isfinite(model->cutoff))
     return failAndDelete("the library reports an invalid cutoff radius");
 
+  {
+    std::ostringstream s;
+    s << "aenet: species";
+    for (std::string const & name : species) s << " " << name;
+    s << ", cutoff " << model->cutoff << " A, virial from "
+      << (aenet_atomic_energy_forces_virial != nullptr && !model->forceBasedVirial
+              ? "the library (aenet_atomic_energy_forces_virial)"
+              : "the forces");
+    LOG_INFORMATION(s.str());
+  }
   modelDriverCreate->SetModelBufferPointer(static_cast<void *>(model));
   modelDriverCreate->SetInfluenceDistancePointer(&model->influenceDistance);
   modelDriverCreate->SetNeighborListPointers(
