@@ -11,3 +11,6 @@ scripts/build-libaenet.sh out/libaenet > /dev/null
 swift test -c release "$@"
 # The Python package (ASE calculator) against the same library.
 scripts/test-python.sh
+# The KIM model driver with stock LAMMPS (and ASE via kimpy): installs lammps, libkim-api-dev,
+# cmake (apt-get) and kimpy (pip) when missing; KIM_TESTS=0 skips it.
+scripts/test-kim.sh
