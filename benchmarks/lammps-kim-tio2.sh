@@ -25,8 +25,9 @@ atom_steps=${ATOM_STEPS:-200000}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-ti=$(ls "$nn"/Ti.10t-10t.nn "$nn"/Ti.nn 2> /dev/null | head -1)
-o=$(ls "$nn"/O.10t-10t.nn "$nn"/O.nn 2> /dev/null | head -1)
+ti=""; o=""
+for f in "$nn"/Ti.10t-10t.nn "$nn"/Ti.nn; do [ -f "$f" ] && [ -z "$ti" ] && ti=$f; done
+for f in "$nn"/O.10t-10t.nn "$nn"/O.nn; do [ -f "$f" ] && [ -z "$o" ] && o=$f; done
 [ -n "$ti" ] && [ -n "$o" ] || { echo "benchmark: no Ti/O potentials in $nn" >&2; exit 2; }
 
 # Private KIM collection for the benchmark models and drivers.
@@ -54,7 +55,7 @@ fi
 cells() { case $1 in 10k) echo "12 12 12";; 100k) echo "26 26 25";; 1M) echo "56 56 54";; *) echo "$1";; esac; }
 mpi=(mpirun --oversubscribe); [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at start"
 printf '%-12s %-6s %5s %9s %6s %6s %10s %6s %12s %12s %12s %10s\n' model size ranks atoms steps neigh \
   "loop[s]" "CPU%" "ms/at-step" "CPUms/at-st" "peakMB/rank" "KB/atom"
 for model in $models; do
@@ -91,7 +92,7 @@ EOF
       (cd "$work" && /usr/bin/time -f '%M' -o "time.$model.$size.$ranks" "${cmd[@]}" > "out.$model.$size.$ranks" 2>&1) || {
         tail -20 "$work/out.$model.$size.$ranks"; exit 1; }
       log=$work/log.$model.$size.$ranks
-      neigh=$(awk '/c_cnavg/{getline; print $3; exit}' "$log")
+      neigh=$(awk '$1 == "Step" && /c_cnavg/ {getline; print $3; exit}' "$log")
       loop=$(grep 'Loop time' "$log" | tail -1 | awk '{print $4}')
       cpu=$(grep 'CPU use' "$log" | tail -1 | sed 's/%.*//')
       peak=$(tail -1 "$work/time.$model.$size.$ranks")
