@@ -10,6 +10,7 @@
 #                         = 101 400, 1M = 56x56x54 = 1 016 064)
 #   RANKS="1 2"           MPI ranks
 #   ATOM_STEPS=200000     atom-steps per measurement (steps = max(1, ATOM_STEPS / atoms))
+#   RC=8.0                radius for the reported neighbour count (aenet's TiO2 example: 8.0 A)
 #   AENET_FORTRAN_LIB=/path/libaenet.so AENET_FORTRAN_INCLUDE=/folder/of/aenet.h
 #       [AENET_FORTRAN_EXTRA_LIBS="openblas"]  also run aenet's own library through the same
 #       driver (installed as aenet_fortran_driver), at the sizes in FORTRAN_SIZES (default "10k 100k").
@@ -22,6 +23,7 @@ nn=$(cd "${1:-$here/../shared/aenet-reference/tio2-chebyshev}" && pwd)
 sizes=${SIZES:-10k 100k 1M}
 ranks_list=${RANKS:-1 2}
 atom_steps=${ATOM_STEPS:-200000}
+rc=${RC:-8.0}   # neighbours are counted within this radius (the potential's largest cutoff)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
@@ -77,7 +79,7 @@ mass 1 47.867
 mass 2 15.999
 kim interactions Ti O
 velocity all create 300 4928459 mom yes rot yes dist gaussian
-compute cn all coord/atom cutoff 6.0
+compute cn all coord/atom cutoff $rc
 compute cnavg all reduce ave c_cn
 thermo_style custom step pe c_cnavg
 run 0
