@@ -422,6 +422,33 @@ def check_bad_input(args, lmp):
     expect_clean_failure(lmp, 'species not in the potential', args.model, 'Ti Zr', 'ERROR', args)
 
 
+def check_kim_model_tool(args):
+    """kim-model refuses bad potentials with one clear line and writes nothing."""
+    tool = os.path.join(args.bin, 'kim-model')
+    folder = os.path.join(args.work, 'kim-model-bad')
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    ti, o = os.path.join(args.work, 'Ti.nn'), os.path.join(args.work, 'O.nn')
+    cut = os.path.join(folder, 'O-cut.nn')
+    open(cut, 'wb').write(open(o, 'rb').read()[:1000])
+    cases = [('truncated .nn', [ti, cut], 'O-cut.nn'),
+             ('same species twice', [ti, o, o], 'species O also comes from'),
+             ('a neighbour species without potential', [ti], 'no potential given for O'),
+             ('bad model name', [ti, o], 'not a KIM item name')]
+    results = []
+    ok = True
+    for label, files, needle in cases:
+        name = 'bad-name' if label == 'bad model name' else 'm'
+        out = os.path.join(folder, 'out-' + label.replace(' ', '_'))
+        p = subprocess.run([tool, '--name', name, '--output', out] + files, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        lines = p.stderr.strip().splitlines()
+        good = p.returncode == 1 and len(lines) == 1 and needle in lines[0] and not os.path.exists(out)
+        ok = ok and good
+        results.append('%s: exit %d, "%s"' % (label, p.returncode, lines[0] if lines else ''))
+    check('kim-model rejects bad input', ok, '; '.join(results))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', required=True)
@@ -436,7 +463,8 @@ def main():
     lmp = Lammps(args.work, args.model)
     checks = [('run0', lambda: check_run0(args, lmp)), ('mpi', lambda: check_mpi(args, lmp)),
               ('pressure', lambda: check_pressure(args, lmp)), ('nve', lambda: check_nve(args, lmp)),
-              ('ase', lambda: check_ase(args)), ('bad', lambda: check_bad_input(args, lmp))]
+              ('ase', lambda: check_ase(args)), ('bad', lambda: check_bad_input(args, lmp)),
+              ('tool', lambda: check_kim_model_tool(args))]
     for name, fn in checks:
         if args.only and name not in args.only.split(','):
             continue
