@@ -184,3 +184,36 @@ func libaenetIsSelfContainedSharedAndStatic() throws {
     #expect(shared.status == 0 && staticRun.status == 0, "\(shared.stderr) \(staticRun.stderr)")
     #expect(shared.stdout.contains("energy ") && shared.stdout == staticRun.stdout)
 }
+
+/// aenet_sfb_*: the stand-alone Chebyshev basis gives our descriptor's values, and the radial
+/// reconstruction is Σ_n c_n w(r) T_n / π (T_0 halved) with T_n(u) = cos(n·acos u).
+@Test(.enabled(if: LibAenet.available, "needs cc and out/libaenet (scripts/build-libaenet.sh)"))
+func libaenetFingerprintBasisMatchesTheDescriptor() throws {
+    let dir = try TemporaryDirectory()
+    let exe = try LibAenet.compile(into: dir)
+    let s = try XSF.read(path: TestPaths.referenceInputs.appendingPathComponent("structures/periodic-09.xsf").path)
+    let file = try dir.write("s.txt", LibAenet.structureText(s, types: ["Ti", "O"], potentials: ["-", "-"]))
+    let r = try LibAenet.run(exe, ["--sfb", file])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n")
+    let values = try #require(lines.first { $0.hasPrefix("sfb ") }).split(separator: " ").dropFirst().compactMap { Double($0) }
+    let fp = ChebyshevFingerprint(radialCutoff: 6.0, radialOrder: 10, angularCutoff: 4.5, angularOrder: 4,
+                                  localType: [0, 1], envCount: 2)
+    try #require(values.count == fp.count)
+    let types = s.species.map { Int32($0 == "Ti" ? 0 : 1) }
+    var hood = Neighbourhood()
+    NeighbourSearch(structure: s, types: types, cutoff: 7.0).neighbours(of: 0, into: &hood)
+    var expected = [Double](repeating: 0, count: fp.count)
+    expected.withUnsafeMutableBufferPointer { fp.evaluate(hood, values: $0.baseAddress!) }
+    for (a, b) in zip(values, expected) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
+    let rdf = lines.filter { $0.hasPrefix("rdf ") }.map { $0.split(separator: " ").dropFirst().map { Double($0) ?? .nan } }
+    #expect(rdf.count == 25)
+    for (k, p) in rdf.enumerated() where k > 0 && k < 24 {
+        let x = 6.0 * Double(k) / 24, t = x / 6.0, u = 2 * t - 1
+        var y = 0.0
+        for n in 0...10 { y += values[n] * cos(Double(n) * acos(u)) * (n == 0 ? 0.5 : 1) }
+        y *= 0.5 / (t - t * t).squareRoot() / 3.14159265358979
+        #expect(abs(p[0] - x) <= 1e-14 && abs(p[1] - y) <= 1e-10 * max(1, abs(y)), "point \(k): \(p) vs \(x), \(y)")
+    }
+    #expect(lines.contains("nvalues after final 0"))
+}

@@ -116,6 +116,12 @@ extension PotentialSet {
     /// W += −Σ_j d_j ⊗ ∂E_i/∂r_j for the entries of the last `evaluateAtom` (row-major 3×3).
     @inline(__always)
     public static func addVirial(_ ws: AtomWorkspace, into w: inout [Double]) {
+        w.withUnsafeMutableBufferPointer { addVirial(ws, into: $0.baseAddress!) }
+    }
+
+    /// The same into w[0..<9] (row-major).
+    @inline(__always)
+    public static func addVirial(_ ws: AtomWorkspace, into w: UnsafeMutablePointer<Double>) {
         let nb = ws.hood
         var xx = 0.0, xy = 0.0, xz = 0.0, yx = 0.0, yy = 0.0, yz = 0.0, zx = 0.0, zy = 0.0, zz = 0.0
         ws.gradient.withUnsafeBufferPointer { g in
