@@ -1,4 +1,4 @@
-import AenetKit
+import AenetCore
 import Foundation
 
 // aenet's stand-alone Chebyshev fingerprint basis (aenet_sfb_*), independent of the potentials:

@@ -1,4 +1,5 @@
-import AenetKit
+import AenetCore
+import AenetShell
 import CAenetGlobals
 import COpenBLAS
 import Foundation
