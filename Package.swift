@@ -1,7 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The command-line tools: thin executables over AenetKit.
+// Layers (each may use only those below it; the compiler enforces it):
+//
+//   executables: generate train predict augment | aenet-compat make-reference-inputs kim-model
+//        │                                              │
+//   AenetShell  (decks, aenet's stdout text, errors, progress, thread policy, commands)
+//        │                 │                 │
+//   AenetTraining    AenetAugment       AenetTestSupport (reference potential, comparisons)
+//        │                 │                 │
+//   AenetCore   (Fortran records, formats, structures, neighbours, descriptors, networks, potentials)
+//        │
+//   COpenBLAS, CVecMath (system BLAS/LAPACK, glibc's vector math)
+//
+//   libaenet (aenet's C library interface, libaenet/aenet.h): AenetCore, plus AenetShell for aenet_print_info.
+
+/// The command-line tools: thin executables over AenetShell.
 let tools = ["generate", "train", "predict", "augment"]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -9,7 +23,6 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let package = Package(
     name: "aenet-swift",
     products: [
-        .library(name: "AenetKit", targets: ["AenetKit"]),
         // aenet's C library interface (libaenet/aenet.h): libaenet.so with the Swift runtime
         // linked in statically, exporting only aenet_* / AENET_* (scripts/build-libaenet.sh).
         .library(name: "aenet", type: .dynamic, targets: ["libaenet"]),
@@ -27,13 +40,18 @@ let package = Package(
         ),
         // Vectorised tanh/exp through glibc's libmvec (runtime CPU dispatch, no compiler flags).
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
-        .target(name: "AenetKit", dependencies: ["COpenBLAS", "CVecMath"]),
-        .executableTarget(name: "make-reference-inputs", dependencies: ["AenetKit"]),
+        .target(name: "AenetCore", dependencies: ["COpenBLAS", "CVecMath"]),
+        .target(name: "AenetTraining", dependencies: ["AenetCore", "COpenBLAS"]),
+        .target(name: "AenetAugment", dependencies: ["AenetCore"]),
+        .target(name: "AenetShell", dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "COpenBLAS"]),
+        .target(name: "AenetTestSupport", dependencies: ["AenetCore"]),
+        .executableTarget(name: "make-reference-inputs", dependencies: ["AenetCore", "AenetTestSupport"]),
+        .executableTarget(name: "aenet-compat", dependencies: ["AenetCore", "AenetShell", "AenetTestSupport", argumentParser]),
         // libaenet: the exported data symbols (C) and the functions (@_cdecl Swift).
         .target(name: "CAenetGlobals"),
         .target(
             name: "libaenet",
-            dependencies: ["AenetKit", "CAenetGlobals", "COpenBLAS"],
+            dependencies: ["AenetCore", "AenetShell", "CAenetGlobals", "COpenBLAS"],
             linkerSettings: [.unsafeFlags([
                 "-static-stdlib",
                 // Foundation and what it needs, from the toolchain's static libraries (in a group:
@@ -49,10 +67,11 @@ let package = Package(
                 "-Xlinker", "--version-script=\(Context.packageDirectory)/libaenet/exports.map",
             ])]
         ),
-        .executableTarget(name: "aenet-compat", dependencies: ["AenetKit", argumentParser]),
         // KIM portable-model folders for the KIM model driver in kim/driver.
-        .executableTarget(name: "kim-model", dependencies: ["AenetKit", argumentParser]),
+        .executableTarget(name: "kim-model", dependencies: ["AenetCore", argumentParser]),
         // The tests run the tools as a user would, so they are built with the tests.
-        .testTarget(name: "AenetKitTests", dependencies: ["AenetKit"] + tools.map { .target(name: $0) }),
-    ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetKit", "COpenBLAS", argumentParser]) }
+        .testTarget(name: "AenetTests",
+                    dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
+                        + tools.map { .target(name: $0) }),
+    ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetShell", argumentParser]) }
 )

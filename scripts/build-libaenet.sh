@@ -31,7 +31,7 @@ cp libaenet/aenet.h "$prefix/include/aenet.h"
 # Foundation, linked into one relocatable object whose only global symbols are aenet's.
 static_dir=$(dirname "$(dirname "$(command -v swift)")")/lib/swift_static/linux
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-objs=("$bin"/libaenet.build/*.o "$bin"/AenetKit.build/*.o "$bin"/CAenetGlobals.build/*.o "$bin"/CVecMath.build/*.o)
+objs=("$bin"/libaenet.build/*.o "$bin"/AenetCore.build/*.o "$bin"/AenetShell.build/*.o "$bin"/AenetTraining.build/*.o "$bin"/AenetAugment.build/*.o "$bin"/CAenetGlobals.build/*.o "$bin"/CVecMath.build/*.o)
 ld -r -o "$work/aenet.o" "$static_dir/x86_64/swiftrt.o" "${objs[@]}" \
    -u aenet_init -L"$static_dir" --start-group -lFoundation -lFoundationInternationalization \
    -lFoundationEssentials -lCoreFoundation -l_FoundationICU -l_FoundationCollections -l_FoundationCShims \

@@ -1,4 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
+import AenetTestSupport
 import ArgumentParser
 import Foundation
 
@@ -7,7 +9,7 @@ struct Compat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aenet-compat",
         abstract: "Cross-validation helpers: compare our files with aenet's.",
-        version: AenetKitVersion.string,
+        version: SuiteVersion.string,
         subcommands: [TrainingSets.self, NeighbourLists.self]
     )
 }

@@ -1,4 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
+import AenetAugment
 import ArgumentParser
 import Foundation
 
@@ -38,7 +40,7 @@ struct AugmentCommand: ParsableCommand {
             Nothing is written unless the whole run succeeds; an existing output deck is refused \
             (see --overwrite), a non-empty structure directory is always refused.
             """,
-        version: "augment \(AenetKitVersion.string)"
+        version: "augment \(SuiteVersion.string)"
     )
 
     @Argument(help: "The existing generate.in whose FILES are the parent structures.")
@@ -101,8 +103,10 @@ struct AugmentCommand: ParsableCommand {
     }
 }
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("augment: \(message)\n".utf8))
+let diagnostics = Diagnostics(tool: "augment")
+
+func fail(_ error: Error) -> Never {
+    diagnostics.error(error)
     exit(1)
 }
 
@@ -121,7 +125,7 @@ func perform(_ request: AugmentRequest, showProgress: Bool) {
         if let d = s.splitDecks { line += "; split: \(d.train), \(d.test) (\(s.testParents) test parents)" }
         print(line)
     } catch {
-        fail("\(error)")
+        fail(error)
     }
 }
 
@@ -132,7 +136,7 @@ if CommandLine.arguments.count == 1 {
         request = try AugmentPrompts.request(ask: { print($0, terminator: ""); fflush(nil) },
                                              readLine: { Swift.readLine(strippingNewline: true) })
     } catch {
-        fail("\(error)")
+        fail(error)
     }
     if isatty(0) == 0 { print("") }  // end the last prompt's line when answers are piped in
     perform(request, showProgress: showProgress)

@@ -1,6 +1,6 @@
-import AenetKit
+import AenetCore
+import AenetShell
 import ArgumentParser
-import COpenBLAS
 import Foundation
 
 @main
@@ -16,36 +16,32 @@ struct Generate: ParsableCommand {
 
         Paths in the deck are relative to the current directory, as with generate.x.
         """,
-        version: AenetKitVersion.string
+        version: SuiteVersion.string
     )
 
     @Argument(help: "The generate.in deck.")
     var deck: String
 
     @Option(help: "Worker threads for featurization (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = RunPolicy.workerThreads
 
     @Flag(help: "Reproduce aenet 2.0.4's incomplete neighbour lists for bit-compatible training sets (default: complete lists).")
     var aenetNeighbours = false
 
     func run() throws {
-        openblas_set_num_threads(1)
-        do {
+        RunPolicy.singleThreadedBLAS()
+        let diagnostics = Diagnostics(tool: "generate")
+        let out = TextOutput()
+        let status = diagnostics.run {
+            defer { out.flush() }
             let input = try GenerateInput(path: deck)
-            let out = TextOutput()
             out.write(TrainingSetGenerator.banner)
             let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
-            for w in generator.setupWarnings { FileHandle.standardError.write(Data("generate: warning: \(w)\n".utf8)) }
-            do {
-                try generator.run(output: out, threads: max(1, threads))
-            } catch {
-                out.flush()
-                throw error
-            }
             out.flush()
-        } catch let e as AenetError {
-            FileHandle.standardError.write(Data("generate: error: \(e)\n".utf8))
-            throw ExitCode(1)
+            for w in generator.setupWarnings { diagnostics.warning(w) }
+            try generator.run(output: out, threads: max(1, threads))
+            return 0
         }
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -1,4 +1,4 @@
-import AenetKit
+import AenetCore
 import ArgumentParser
 import Foundation
 

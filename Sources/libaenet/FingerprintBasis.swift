@@ -1,4 +1,4 @@
-import AenetKit
+import AenetCore
 import Foundation
 
 // aenet's stand-alone Chebyshev fingerprint basis (aenet_sfb_*), independent of the potentials:
@@ -7,11 +7,17 @@ import Foundation
 final class BasisState: @unchecked Sendable {
     var basis: ChebyshevFingerprint?
     var types: [String] = []
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
+    /// Heap-allocated so that its address never moves (never freed: the states live for the process).
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    init() {}
     func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
     static let shared = BasisState()

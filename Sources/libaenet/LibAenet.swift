@@ -1,4 +1,5 @@
-import AenetKit
+import AenetCore
+import AenetShell
 import CAenetGlobals
 import COpenBLAS
 import Foundation
@@ -40,13 +41,19 @@ final class LibraryState: @unchecked Sendable {
     var set: PotentialSet?
     var pool: [AtomWorkspace] = []
     var initialized = false
-    private var mutex = pthread_mutex_t()
+    /// Heap-allocated so that its address never moves (never freed: the states live for the process).
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+        return m
+    }()
 
-    init() { pthread_mutex_init(&mutex, nil) }
+    init() {}
 
     func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
@@ -305,10 +312,13 @@ func energyAndForces(_ f: String, _ cooI: UnsafePointer<Double>?, _ typeI: Int32
         }
     }
     if let virial {
-        var w = [Double](repeating: 0, count: 9)
-        PotentialSet.addVirial(ws, into: &w)
-        virial[0] += w[0]; virial[1] += w[4]; virial[2] += w[8]
-        virial[3] += 0.5 * (w[1] + w[3]); virial[4] += 0.5 * (w[2] + w[6]); virial[5] += 0.5 * (w[5] + w[7])
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 9) { buf in
+            let w = buf.baseAddress!
+            w.update(repeating: 0, count: 9)
+            PotentialSet.addVirial(ws, into: w)
+            virial[0] += w[0]; virial[1] += w[4]; virial[2] += w[8]
+            virial[3] += 0.5 * (w[1] + w[3]); virial[4] += 0.5 * (w[2] + w[6]); virial[5] += 0.5 * (w[5] + w[7])
+        }
     }
     stat?.pointee = statusOK
 }

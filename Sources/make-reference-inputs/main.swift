@@ -3,7 +3,8 @@
 // them. Deterministic: the same program writes the same bytes on every machine.
 //
 //   swift run make-reference-inputs [output-directory]      (default: reference-inputs)
-import AenetKit
+import AenetCore
+import AenetTestSupport
 import Foundation
 
 let out = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "reference-inputs"
@@ -80,12 +81,12 @@ do {
     try FileManager.default.createDirectory(atPath: out + "/structures", withIntermediateDirectories: true)
     var paths: [String] = []
     for (name, s) in structures {
-        try FileOutput.replace(path: out + "/structures/" + name, contents: XSFWriter.string(try finished(s)))
+        try AtomicFile.write(XSFWriter.string(try finished(s)), to: out + "/structures/" + name, overwrite: true)
         paths.append("structures/" + name)
     }
     let files = "FILES\n\(paths.count)\n" + paths.joined(separator: "\n") + "\n"
 
-    try FileOutput.replace(path: out + "/generate.in", contents: """
+    try replaceFile(path: out + "/generate.in", contents: """
         ! Reference deck (made by make-reference-inputs): Chebyshev descriptors, \(paths.count) structures.
         ! Run from reference-inputs/.
         OUTPUT reference.train
@@ -101,7 +102,7 @@ do {
 
         \(files)
         """)
-    try FileOutput.replace(path: out + "/generate-behler.in", contents: """
+    try replaceFile(path: out + "/generate-behler.in", contents: """
         ! Reference deck (made by make-reference-inputs): Behler2011 G1-G5 descriptors.
         OUTPUT reference-behler.train
 
@@ -118,7 +119,7 @@ do {
         """)
     // Mixed-case keywords, all three comment characters, Fortran d-exponents, a trailing value
     // comment and an extra flag; FILES stays upper case, so aenet's generate.x reads it too.
-    try FileOutput.replace(path: out + "/generate-variants.in", contents: """
+    try replaceFile(path: out + "/generate-variants.in", contents: """
         # Variant deck: mixed-case keywords, comments, Fortran numbers. aenet-compatible (upper-case FILES).
         % the same structures and setups as generate.in
         output  reference-variants.train
@@ -136,7 +137,7 @@ do {
         \(files)
         """)
     // Lower-case `files`: aenet's generate.x loops forever on this (spec Q2); ours reads it.
-    try FileOutput.replace(path: out + "/generate-lowercase-files.in", contents: """
+    try replaceFile(path: out + "/generate-lowercase-files.in", contents: """
         ! Lower-case `files` keyword: aenet 2.0.4's generate.x hangs on it (spec quirk Q2); our generate reads it.
         output reference-lowercase.train
         types
@@ -153,7 +154,7 @@ do {
         """)
     for (sym, other) in [("Ti", "O"), ("O", "Ti")] {
         _ = other
-        try FileOutput.replace(path: out + "/\(sym).stp", contents: """
+        try replaceFile(path: out + "/\(sym).stp", contents: """
             DESCR
               \(sym): small Chebyshev basis for the project's reference inputs (make-reference-inputs).
             END DESCR
@@ -170,7 +171,7 @@ do {
             radial_Rc = 6.0  radial_N = 10  angular_Rc = 4.5  angular_N = 4
 
             """)
-        try FileOutput.replace(path: out + "/\(sym)-behler.stp", contents: """
+        try replaceFile(path: out + "/\(sym)-behler.stp", contents: """
             DESCR
               \(sym): Behler2011 functions of all five kinds (make-reference-inputs).
             END DESCR
@@ -206,3 +207,6 @@ do {
 } catch {
     die("\(error)")
 }
+
+/// Writes (or replaces) one generated input file, completely or not at all.
+func replaceFile(path: String, contents: String) throws { try AtomicFile.write(contents, to: path, overwrite: true) }

@@ -1,4 +1,5 @@
-import AenetKit
+import AenetCore
+import AenetShell
 import ArgumentParser
 import Foundation
 
@@ -13,7 +14,7 @@ struct Predict: ParsableCommand {
         Output goes to stdout in predict.x's layout. A structure that cannot be evaluated is \
         reported on stderr and skipped; the exit status is then 2 (1 for errors that stop the run).
         """,
-        version: "aenet-swift predict 0.1 (aenet 2.0.4 compatible)")
+        version: SuiteVersion.string)
 
     @Argument(help: "The predict.in input file.")
     var inputFile: String
@@ -44,50 +45,43 @@ struct Predict: ParsableCommand {
     var relaxedDirectory: String?
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = RunPolicy.workerThreads
 
     func run() throws {
-        let failed: Int
-        do {
+        let diagnostics = Diagnostics(tool: "predict")
+        var failed = 0
+        let status = diagnostics.run {
+            defer { fflush(Console.out) }
             let input = try PredictInput(path: inputFile)
-            for w in input.warnings { warn("Warning: \(w)") }
+            for w in input.warnings { diagnostics.warning(w) }
             let files = structures.isEmpty ? input.files : structures
             guard !files.isEmpty else {
                 throw AenetError("no structures: give structure files on the command line or a FILES list", file: inputFile)
             }
             var set = try PotentialSet.load(types: input.types, files: input.networkFiles, legacyChebyshev: legacyChebyshev)
             if aenetNeighbours { set.neighbourConvention = .aenet204 }
-            for w in set.warnings { warn("Warning: \(w)") }
+            for w in set.warnings { diagnostics.warning(w) }
             var job = PredictRun(input: input, potentials: set, files: files, threads: threads)
             job.errorSummary = errorSummary || errorCSV != nil
             job.errorCSV = errorCSV
             job.relaxedDirectory = relaxedDirectory
             job.stress = stress
-            failed = try job.run(out: Console.write, err: Console.warn)
-            fflush(Console.out)
-        } catch let e as AenetError {
-            warn("Error: \(e)")
-            throw ExitCode(1)
+            failed = try job.run(out: Console.write, err: { diagnostics.note($0) })
+            return 0
         }
+        if status != 0 { throw ExitCode(status) }
         if failed > 0 {
-            warn("Error: \(failed) structure(s) could not be evaluated (see the messages above).")
+            diagnostics.error(AenetError("\(failed) structure(s) could not be evaluated (see the messages above)"))
             throw ExitCode(2)
         }
     }
-
-    private func warn(_ s: String) { Console.warn(s) }
 }
 
-/// Buffered streams on file descriptors 1 and 2 (the C globals `stdout`/`stderr` are not
-/// concurrency-safe references in Swift 6).
+/// Buffered stdout on file descriptor 1 (the C global `stdout` is not a concurrency-safe
+/// reference in Swift 6).
 enum Console {
     nonisolated(unsafe) static let out = fdopen(1, "w")!
-    nonisolated(unsafe) static let err = fdopen(2, "w")!
     static func write(_ s: String) { fputs(s, out) }
-    static func warn(_ s: String) {
-        fflush(out)
-        fputs(s.hasSuffix("\n") ? s : s + "\n", err); fflush(err)
-    }
 }
 
 Predict.main()

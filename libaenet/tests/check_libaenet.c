@@ -7,6 +7,9 @@
  *
  *   check_libaenet [--threads] [--virial] [--ascii] STRUCTURE.txt...
  *   check_libaenet --bad-input STRUCTURE.txt
+ *   check_libaenet --sfb STRUCTURE.txt   (aenet_sfb_*: Chebyshev basis Ti O, radial 6.0 A / 10,
+ *                                         angular 4.5 A / 4, of atom 1; prints "sfb v..." and
+ *                                         "rdf x y" for 25 points)
  *
  * STRUCTURE.txt (written by the test suite):
  *   ntypes name_1 ... name_n
@@ -271,17 +274,52 @@ static int bad_input(const System *s) {
     return failures ? 1 : 0;
 }
 
+/* The stand-alone fingerprint basis on atom 1 of the structure (neighbours: all atoms and ghosts
+ * within 7 A, the structure's types). */
+static int sfb(System *s) {
+    int stat;
+    char *names[2] = { "Ti", "O" };
+    aenet_sfb_init(2, names, 10, 4, 6.0, 4.5, &stat);
+    if (stat != AENET_OK) die("aenet_sfb_init failed");
+    int nv = aenet_sfb_nvalues();
+    add_ghosts(s, 7.0);
+    Lists L;
+    build_lists(s, 7.0, &L);
+    int nj = L.count[0];
+    double *coo = malloc(sizeof(double) * 3 * (nj + 1)), *v = malloc(sizeof(double) * nv);
+    int *typ = malloc(sizeof(int) * (nj + 1));
+    for (int q = 0; q < nj; q++) {
+        int j = L.list[L.start[0] + q];
+        memcpy(&coo[3 * q], &s->x[3 * j], 3 * sizeof(double));
+        typ[q] = s->type[j];
+    }
+    aenet_sfb_eval(s->type[0], &s->x[0], nj, typ, coo, nv, v, &stat);
+    if (stat != AENET_OK) die("aenet_sfb_eval failed");
+    printf("sfb");
+    for (int k = 0; k < nv; k++) printf(" %.17g", v[k]);
+    printf("\n");
+    double x[25], y[25];
+    aenet_sfb_reconstruct_radial(nv, v, 25, x, y, &stat);
+    if (stat != AENET_OK) die("aenet_sfb_reconstruct_radial failed");
+    for (int k = 0; k < 25; k++) printf("rdf %.17g %.17g\n", x[k], y[k]);
+    aenet_sfb_final(&stat);
+    printf("nvalues after final %d\n", aenet_sfb_nvalues());
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    int threads = 0, virial = 0, ascii = 0, bad = 0, first = 1;
+    int threads = 0, virial = 0, ascii = 0, bad = 0, basis = 0, first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "--threads")) threads = 1;
         else if (!strcmp(argv[first], "--virial")) virial = 1;
         else if (!strcmp(argv[first], "--ascii")) ascii = 1;
         else if (!strcmp(argv[first], "--bad-input")) bad = 1;
+        else if (!strcmp(argv[first], "--sfb")) basis = 1;
         else die("unknown option");
     }
     if (first >= argc) die("no structure files");
     if (bad) { System s; read_system(argv[first], &s); return bad_input(&s); }
+    if (basis) { System s; read_system(argv[first], &s); return sfb(&s); }
     int loaded = 0;
     for (int a = first; a < argc; a++) {
         System s;

@@ -1,0 +1,201 @@
+import AenetCore
+import AenetTraining
+import AenetAugment
+import Dispatch
+import Foundation
+
+/// generate.x: featurizes the structures of a generate.in deck into an aenet training set.
+///
+/// Structures are read and featurized in parallel in chunks, then written strictly in FILES order
+/// (the fingerprint statistics are running means, so their order is part of the result).
+/// Memory holds one chunk at a time whatever the number of structures.
+public final class TrainingSetGenerator {
+    public let input: GenerateInput
+    public private(set) var setups: [FingerprintSetup]
+    public let setupWarnings: [String]
+    let fingerprints: [any Fingerprint]
+    /// aenet's global interaction range: the largest cut-off of all setups.
+    public let cutoff: Double
+    /// Whether RMIN was given in each setup (only then is it a distance check).
+    let rminGiven: [Bool]
+
+    /// `.aenet204` reproduces aenet 2.0.4's incomplete neighbour lists (bit-compatible training sets).
+    public let neighbourConvention: NeighbourConvention
+
+    /// `aenetNeighbours`: use aenet 2.0.4's neighbour lists, which miss neighbours in some cells
+    /// (`NeighbourConvention.aenet204`), instead of complete ones.
+    public init(input: GenerateInput, aenetNeighbours: Bool = false) throws {
+        self.input = input
+        neighbourConvention = aenetNeighbours ? .aenet204 : .complete
+        var setups: [FingerprintSetup] = [], warnings: [String] = [], given: [Bool] = []
+        for (t, file) in input.setupFiles.enumerated() {
+            let parsed = try SetupFile.read(path: file)
+            let s = parsed.setup
+            let name = input.typeNames[t]
+            guard s.atomType == name else {
+                throw AenetError("setup is for \(s.atomType) but SETUPS assigns it to \(name)", file: file)
+            }
+            for other in input.typeNames where !s.envTypes.contains(other) {
+                throw AenetError("species \(other) of TYPES is missing from the ENV list \(s.envTypes); ENV must list every species", file: file)
+            }
+            for e in s.envTypes where !input.typeNames.contains(e) {
+                throw AenetError("ENV species \(e) is not in the TYPES of the deck \(input.typeNames); ENV and TYPES must agree", file: file)
+            }
+            if s.isBehler2011, s.envTypes.firstIndex(of: name) != t {
+                throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (compat/DIFFERENCES.md). Reorder ENV", file: file)
+            }
+            setups.append(s); warnings += parsed.warnings; given.append(parsed.rminGiven)
+        }
+        self.setups = setups
+        setupWarnings = warnings
+        rminGiven = given
+        fingerprints = try setups.map { try $0.makeFingerprint(globalTypes: input.typeNames) }
+        cutoff = setups.map(\.rcMax).max() ?? 0
+    }
+
+    /// One structure ready to be written.
+    struct Featurized {
+        var record: TrainingSetStructure
+        var neighbourCounts: [Int]
+        var species: [String]
+        var derivatives: ForcesFileWriter.StructureDerivatives?
+    }
+
+    /// Featurizes structure `path` (reading it, checking it, building its neighbour lists).
+    func featurize(path: String, withDerivatives: Bool, nb: inout Neighbourhood) throws -> Featurized {
+        let s = try XSF.read(path: path)
+        guard s.forces != nil, s.totalEnergy != nil || s.cohesiveEnergy != nil else {
+            throw AenetError("needs an energy ('# total energy = …') and forces on every atom line (aenet: incomplete output data)", file: path)
+        }
+        var types = [Int32](repeating: 0, count: s.atomCount)
+        for (i, sp) in s.species.enumerated() {
+            guard let t = input.typeNames.firstIndex(of: sp) else {
+                throw AenetError("atom \(i + 1) is \(sp), which is not in TYPES \(input.typeNames)", file: path)
+            }
+            types[i] = Int32(t)
+        }
+        var energy = s.cohesiveEnergy ?? 0
+        if energy == 0 {
+            energy = s.totalEnergy ?? 0
+            for t in types { energy -= input.atomicEnergies[Int(t)] }
+        }
+        let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff, convention: neighbourConvention)
+        let frame = NeighbourSearch.aenetFrame(s)
+        let nsf = types.map { setups[Int($0)].nsf }
+        var offsets: [Int] = [], total = 0
+        for n in nsf { offsets.append(total); total += n }
+        var values = [Double](repeating: 0, count: total)
+        var counts = [Int](repeating: 0, count: s.atomCount)
+        var derivs = withDerivatives ? ForcesFileWriter.StructureDerivatives() : nil
+        try values.withUnsafeMutableBufferPointer { v in
+            for i in 0..<s.atomCount {
+                search.neighbours(of: i, into: &nb)
+                counts[i] = nb.count
+                let t = Int(types[i])
+                if rminGiven[t] {
+                    for j in 0..<nb.count where nb.distance[j] < setups[t].rcMin {
+                        throw AenetError(String(format: "atoms %d and %d are %.4f Å apart, closer than RMIN = %g of the %@ setup; check the structure or lower RMIN",
+                                                i + 1, Int(nb.atomIndex[j]) + 1, nb.distance[j], setups[t].rcMin, setups[t].atomType), file: path)
+                    }
+                }
+                if derivs != nil {
+                    derivs!.append(atom: i, type: t, nb: nb, fingerprint: fingerprints[t], values: v.baseAddress! + offsets[i])
+                } else {
+                    fingerprints[t].evaluate(nb, values: v.baseAddress! + offsets[i])
+                }
+            }
+        }
+        var coords: [Double] = [], forces: [Double] = []
+        coords.reserveCapacity(3 * s.atomCount); forces.reserveCapacity(3 * s.atomCount)
+        for i in 0..<s.atomCount {
+            let f = s.forces![i]
+            for c in 0..<3 { coords.append(frame[i][c]); forces.append(f[c]) }
+        }
+        let record = TrainingSetStructure(path: path, typeCount: s.distinctSpecies.count, energy: energy,
+                                          types: types.map { Int($0) }, coordinates: coords, forces: forces,
+                                          fingerprints: values, fingerprintOffsets: offsets)
+        return Featurized(record: record, neighbourCounts: counts, species: s.species, derivatives: derivs)
+    }
+
+    /// Runs the whole generation: stdout in aenet's layout, the training set (and `.forces`) on disk.
+    public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64) throws {
+        let files = input.structureFiles
+        let started = Date()
+        if input.timing {
+            out.line(" Timing info will be written to: generate.time")
+            out.line()
+        }
+        printPreamble(out)
+        let header = TrainingSetHeader(typeNames: input.typeNames, atomicEnergies: input.atomicEnergies,
+                                       structureCount: files.count)
+        let writer = try TrainingSetWriter(path: input.output, header: header)
+        let forcesWriter = input.forces
+            ? try ForcesFileWriter(path: input.output + ".forces", structureCount: files.count, fraction: input.forcesFraction)
+            : nil
+        do {
+            out.write(AenetText.header("Adding structures to the training set") + "\n")
+            out.line("#     N  nAtoms  nTypes           E/atom  structure file (xsf)")
+            let progress = ProgressReporter(label: "generate", total: files.count, unit: "structures")
+            var results = [Result<Featurized, Error>?](repeating: nil, count: min(chunkSize, files.count))
+            var workspaces = [Neighbourhood](repeating: Neighbourhood(), count: threads)
+            for chunkStart in stride(from: 0, to: files.count, by: chunkSize) {
+                let chunk = chunkStart..<min(chunkStart + chunkSize, files.count)
+                let wants = chunk.map { forcesWriter?.isSelected($0) ?? false }
+                results.withUnsafeMutableBufferPointer { res in
+                    workspaces.withUnsafeMutableBufferPointer { ws in
+                        let res = UncheckedSendable(res), ws = UncheckedSendable(ws)
+                        concurrentWorkers(threads) { w in
+                            for k in stride(from: w, to: chunk.count, by: threads) {
+                                res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k],
+                                                                           withDerivatives: wants[k], nb: &ws.value[w]) }
+                            }
+                        }
+                    }
+                }
+                for k in 0..<chunk.count {
+                    let f = try results[k]!.get()
+                    results[k] = nil
+                    try write(f, index: chunk.lowerBound + k, to: writer, forces: forcesWriter, out: out)
+                }
+                progress.update(chunk.upperBound)
+            }
+            progress.finish()
+            out.line()
+            try forcesWriter?.finish()
+            try writer.finish(setups: setups)
+        } catch {
+            writer.abandon(); forcesWriter?.abandon()
+            throw error
+        }
+        let stats = writer.statistics
+        let info = TrainingSetInfo(file: input.output, normalized: false, scale: 1, shift: 0, typeNames: input.typeNames,
+                                   atomicEnergies: input.atomicEnergies, totalAtoms: stats.totalAtoms,
+                                   structureCount: files.count, minimumEnergy: stats.minimum,
+                                   maximumEnergy: stats.maximum, averageEnergy: stats.average)
+        out.write(String(info.formattedInfo().dropFirst()))
+        if input.timing { try writeTiming(structures: files.count, atoms: stats.totalAtoms, seconds: Date().timeIntervalSince(started), threads: threads) }
+        out.write(Self.closing)
+    }
+
+    private func write(_ f: Featurized, index: Int, to writer: TrainingSetWriter, forces: ForcesFileWriter?, out: TextOutput) throws {
+        let r = f.record
+        out.line(" " + FortranFormat.i(index + 1, 6) + "  " + FortranFormat.i(r.atomCount, 6) + "  "
+                 + FortranFormat.i(r.typeCount, 6) + "  " + FortranFormat.es(r.energy / Double(r.atomCount), 15, 8)
+                 + "  " + r.path)
+        for i in 0..<r.atomCount {
+            out.line(" " + FortranFormat.i(i + 1, 6) + "  " + FortranFormat.a(f.species[i], 2) + "  "
+                     + FortranFormat.i(f.neighbourCounts[i], 6))
+            let t = r.types[i]
+            r.fingerprints.withUnsafeBufferPointer { setups[t].accumulate($0.baseAddress! + r.fingerprintOffsets[i]) }
+        }
+        try writer.append(r)
+        try forces?.append(path: r.path, atomCount: r.atomCount, typeCount: r.typeCount, derivatives: f.derivatives)
+    }
+
+    /// TIMING: a free-form `generate.time` as aenet's (which logs per-phase CPU times).
+    private func writeTiming(structures: Int, atoms: Int, seconds: Double, threads: Int) throws {
+        let text = String(format: "generate: %d structures, %d atoms in %.3f s wall with %d threads (%.1f structures/s)\n",
+                          structures, atoms, seconds, threads, Double(structures) / max(seconds, 1e-9))
+        try AtomicFile.write(Array(text.utf8), to: "generate.time", overwrite: true)
+    }
+}

@@ -1,0 +1,130 @@
+import AenetCore
+import AenetTraining
+import AenetAugment
+import Dispatch
+import Foundation
+import COpenBLAS
+
+/// A whole predict.x run: structures are evaluated in parallel (one OpenBLAS thread per worker,
+/// `DispatchQueue.concurrentPerform`), the text of each is printed in input order.
+///
+/// Bad structures (unreadable file, unknown species, atoms closer than RMIN, …) are reported on
+/// stderr with the file name and skipped; the others are still evaluated. `run` returns the number
+/// of failed structures so the executable can exit non-zero at the end. (aenet stops at the first
+/// bad structure, exit status 0.)
+public struct PredictRun: Sendable {
+    public var input: PredictInput
+    public var potentials: PotentialSet
+    /// Structure files in order (command line, else FILES).
+    public var files: [String]
+    public var threads: Int
+    /// Print the reference-error summary after the normal output (beyond aenet).
+    public var errorSummary = false
+    /// Also write per-structure errors to this CSV file.
+    public var errorCSV: String?
+    /// Write each relaxed structure as XSF into this directory (same base name).
+    public var relaxedDirectory: String?
+    /// Print the virial and stress tensor after the energies (`predict --stress`, beyond aenet).
+    public var stress = false
+
+    public init(input: PredictInput, potentials: PotentialSet, files: [String],
+                threads: Int = RunPolicy.workerThreads) {
+        self.input = input; self.potentials = potentials; self.files = files; self.threads = max(1, threads)
+    }
+
+    /// What one structure produced: its stdout text, or the error.
+    struct Outcome { var text = ""; var structure: Structure?; var prediction: Prediction?; var error: String? }
+
+    /// Runs everything, writing stdout through `out` and messages through `err`; returns the
+    /// number of structures that failed.
+    public func run(out: (String) -> Void, err: (String) -> Void) throws -> Int {
+        RunPolicy.singleThreadedBLAS()
+        let printer = PredictOutput(verbosity: input.verbosity, forces: input.forces,
+                                    atomicEnergies: input.printAtomicEnergies)
+        out(printer.preamble(potentials))
+        if let dir = relaxedDirectory, !FileManager.default.fileExists(atPath: dir) {
+            throw AenetError("directory for relaxed structures does not exist", file: dir)
+        }
+        var errors = ReferenceErrors(), failed = 0, printed = 0
+        let workers = (0..<threads).map { _ in EvaluationWorkspace(potentials) }
+        let stressWorkers = stress ? (0..<threads).map { _ in AtomWorkspace(potentials) } : []
+        let block = 32 * threads
+        var start = 0
+        while start < files.count {
+            let range = start..<min(start + block, files.count)
+            let results = Results(count: range.count)
+            let set = potentials, inp = input, dir = relaxedDirectory
+            DispatchQueue.concurrentPerform(iterations: workers.count) { w in
+                var k = w
+                while k < range.count {
+                    results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
+                                              set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w],
+                                              stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w])
+                    k += workers.count
+                }
+            }
+            for k in 0..<range.count {
+                let o = results[k]
+                if let e = o.error { err(e); failed += 1; continue }
+                if printed > 0 { out(Self.separatorText) }
+                out(o.text)
+                printed += 1
+                if let s = o.structure, let p = o.prediction { errors.add(file: files[range.lowerBound + k], structure: s, prediction: p) }
+            }
+            start = range.upperBound
+        }
+        out(printer.closing())
+        if errorSummary { out(errors.summary) }
+        if let csv = errorCSV { try AtomicFile.write(Array(errors.csv.utf8), to: csv, overwrite: true) }
+        return failed
+    }
+
+    static let separatorText = PredictOutput.separator
+
+    /// Reads, evaluates (and relaxes) one structure and renders its text.
+    static func process(number: Int, file: String, set: PotentialSet, input: PredictInput, printer: PredictOutput,
+                        relaxedDirectory: String?, ws: EvaluationWorkspace, stressWorkspace: AtomWorkspace? = nil) -> Outcome {
+        do {
+            var s = try XSF.read(path: file)
+            let reference = s
+            var text = printer.fileInfo(number: number, file: file, structure: s)
+            var p = try set.evaluate(s, forces: input.forces, file: file, workspace: ws)
+            text += printer.coordinates(s, p)
+            if let options = input.relax {
+                let r = try set.relax(s, initial: p, options: options, file: file, workspace: ws)
+                if printer.verbosity > 0 { text += r.table }
+                text += "\n" + printer.coordinates(r.structure, r.prediction, optimized: r.iterations > 0,
+                                                   withForces: true, withEnergies: false)
+                s = r.structure; p = r.prediction
+                if let dir = relaxedDirectory {
+                    let path = dir + "/" + (file as NSString).lastPathComponent
+                    var relaxed = s
+                    relaxed.totalEnergy = p.totalEnergy; relaxed.cohesiveEnergy = nil; relaxed.forces = p.forces
+                    try AtomicFile.write(Array(XSFWriter.string(relaxed).utf8), to: path, overwrite: true)
+                }
+            }
+            text += printer.energies(p)
+            if let sws = stressWorkspace { text += printer.stress(virial: try set.virial(s, file: file, workspace: sws).virial, structure: s) }
+            // Errors compare the structure as given, not the relaxed one.
+            return Outcome(text: text, structure: input.relax == nil ? reference : nil, prediction: p)
+        } catch {
+            return Outcome(error: "error: \(error) — structure skipped")
+        }
+    }
+}
+
+/// Result slots written by the workers (each slot by exactly one worker) and read after the join.
+final class Results: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<PredictRun.Outcome>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: PredictRun.Outcome(), count: count)
+    }
+    deinit { slots.deinitialize(count: count); slots.deallocate() }
+    subscript(k: Int) -> PredictRun.Outcome {
+        get { slots[k] }
+        set { slots[k] = newValue }
+    }
+}

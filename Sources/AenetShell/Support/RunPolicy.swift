@@ -1,0 +1,40 @@
+import COpenBLAS
+import Foundation
+
+/// The process-wide choices of a run, made in one place: threads, BLAS threads, and what the
+/// environment may switch. The numerical layers below take these as parameters.
+public enum RunPolicy {
+    /// Worker threads for featurization, loss evaluation and prediction: the cores (at most 8).
+    public static var workerThreads: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
+
+    /// Parallelism comes from our worker threads; BLAS calls inside them stay single-threaded
+    /// (two BLAS threads per worker oversubscribe the cores and run 2-3x slower).
+    public static func singleThreadedBLAS() { openblas_set_num_threads(1) }
+
+    /// Runs `body` with one BLAS thread per core: for the rare large products that scale
+    /// (LM's J·Jᵀ and Cholesky solve), between which the workers are idle.
+    public static func withAllBLASThreads(_ body: () -> Void) {
+        openblas_set_num_threads(Int32(workerThreads))
+        body()
+        openblas_set_num_threads(1)
+    }
+
+    /// Whether train should read a normalized training set from its mapped file instead of
+    /// copying it into memory: when it takes more than half the physical memory, or as
+    /// `AENET_TRAIN_STREAM=1|0` says.
+    public static func streamTrainingSet(path: String) -> Bool {
+        if let v = ProcessInfo.processInfo.environment["AENET_TRAIN_STREAM"] { return v == "1" }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return UInt64(size) > ProcessInfo.processInfo.physicalMemory / 2
+    }
+}
+
+/// The fixed file names of train.x in the working directory.
+enum TrainFiles {
+    /// Optimizer state for continuing a run.
+    public static let restart = "train.restart"
+    /// The random-number state that fixes the test split.
+    public static let rngState = "train.rngstate"
+    /// Its presence ends training after the current epoch.
+    public static let stop = "STOP"
+}

@@ -1,0 +1,155 @@
+import AenetCore
+import AenetTraining
+import AenetAugment
+import COpenBLAS
+import Foundation
+
+/// train.x: reads train.in, normalizes/loads the training set, sets up the networks, splits off
+/// the test set, trains and writes aenet's outputs (aenet train.f90). stdout keeps aenet's layout;
+/// warnings and progress go to stderr.
+public final class TrainCommand {
+    public let input: TrainInput
+    let out: TextOutput
+    let diagnostics: Diagnostics
+    /// Threads for the loss evaluation (2 on this machine; BLAS itself stays single-threaded).
+    public var threads = RunPolicy.workerThreads
+
+    var set: LoadedTrainingSet!
+    var species: [String] = []
+    var specs: [NetworkSpec] = []
+    var networks: [FeedForwardNetwork] = []
+    var isTest: [Bool] = []
+    var trainData: TrainingData!
+    var testData: TrainingData!
+    /// VALIDATION: structures held out of the training set for choosing the final epoch (nil = off).
+    var validationData: TrainingData?
+    /// True when every network came from an existing file (only then is train.restart used).
+    var allNetworksLoaded = true
+
+    public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
+        self.input = input; self.out = out; self.diagnostics = diagnostics
+    }
+
+    /// Everything train.x does, in its order.
+    public func run() throws {
+        RunPolicy.singleThreadedBLAS()
+        out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
+        try openTrainingSet()
+        try setUpNetworks()
+        try saveNetworks(suffix: "", verbose: true)
+        try splitTestSet()
+        out.flush()
+        try TrainLoop(command: self).run()
+    }
+
+    /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
+    func openTrainingSet() throws {
+        let fm = FileManager.default
+        let raw = input.trainingSet, scaled = raw + ".scaled"
+        var path = raw
+        if fm.fileExists(atPath: scaled) {
+            out.write(" Loading scaled training set file: \(scaled)\n\n")
+            if input.maxEnergy < .greatestFiniteMagnitude {
+                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
+            }
+            path = scaled
+        } else {
+            guard fm.fileExists(atPath: raw) else {
+                throw AenetError(.missingFile, "training set not found (TRAININGSET)", file: raw)
+            }
+            if try !TrainingSetReader(path: raw).header.normalized {
+                out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning))
+                path = scaled
+            }
+        }
+        set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
+        species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
+        for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
+            throw AenetError(.corruptFile, "setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
+        }
+    }
+
+    /// init_networks: load existing network files, create the others with random weights.
+    func setUpNetworks() throws {
+        specs = try input.networks(for: species)
+        out.write(AenetText.header("Networks") + "\n")
+        var rng = GfortranRandom(clock: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000))
+        for (t, spec) in specs.enumerated() {
+            let nsf = set.setups[t].nsf
+            if FileManager.default.fileExists(atPath: spec.file) {
+                out.write(" Restarting the \(species[t]) network from file : \(spec.file)\n")
+                let net: FeedForwardNetwork
+                do { net = try Potential.read(path: spec.file).network }
+                catch let e as AenetError { throw AenetError(e.kind, "cannot load the existing network file (\(e.message)); move it away to start a new network", file: spec.file) }
+                guard net.inputCount == nsf else {
+                    throw AenetError(.mismatch, "the existing network has \(net.inputCount) inputs but the \(species[t]) fingerprints have \(nsf); move the file away to start a new network", file: spec.file)
+                }
+                networks.append(net)
+            } else {
+                out.write(" Creating a new \(species[t]) network\n")
+                allNetworksLoaded = false
+                var net = try FeedForwardNetwork(layerSizes: [nsf] + spec.hidden.map(\.nodes) + [1],
+                                                 activations: spec.hidden.map(\.activation) + [.linear])
+                net.randomizeWeights(&rng)
+                networks.append(net)
+            }
+            out.write("\n" + networks[t].infoText)
+        }
+    }
+
+    /// save_all_networks: one `.nn` per species (plain name, or a `-NNNNN` snapshot).
+    func saveNetworks(suffix: String, verbose: Bool) throws {
+        if verbose { out.write(AenetText.header("Storing networks") + "\n") }
+        for (t, spec) in specs.enumerated() {
+            if verbose { out.write(" Saving the \(species[t]) network to file : \(spec.file)\(suffix)\n") }
+            let p = try Potential(network: networks[t], setup: set.setups[t], trainingSet: set.info)
+            try p.write(path: spec.file + suffix)
+        }
+        if verbose { out.write("\n") }
+    }
+
+    /// decide_testing_set with train.rngstate (aenet train.f90, decide_testing_set), then the in-memory subsets.
+    func splitTestSet() throws {
+        let n = set.data.structureCount
+        var restarted = false
+        var rng: GfortranRandom
+        if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
+            let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
+            if let w { diagnostics.warning(w) }
+            rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+            restarted = g != nil
+        } else {
+            rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+            try RandomStateFile.write(rng, path: TrainFiles.rngState)
+        }
+        isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
+        let nTest = isTest.filter { $0 }.count
+        guard nTest < n else { throw AenetError("no training structures left after the test split (\(n) structures, TESTPERCENT \(input.testPercent))") }
+        if nTest == 0 && input.testPercent > 0 {
+            throw AenetError("the test set is empty (\(n) structures, TESTPERCENT \(input.testPercent)); add structures or set TESTPERCENT 0 to train without a test set")
+        }
+        out.write(String(set.info.formattedInfo().dropFirst()))   // aenet prints no blank line before it
+        out.write(TrainReport.details(method: input.method, iterations: input.iterations, isTest: isTest, restarted: restarted))
+        let trainIndices = isTest.indices.filter { !isTest[$0] }
+        if input.validationPercent > 0 {
+            // Drawn with aenet's split rule from the same generator, right after the test split:
+            // reproducible from train.rngstate, and the test set is the one without VALIDATION.
+            let isVal = TestSplit.draw(count: trainIndices.count, testPercent: input.validationPercent, rng: &rng)
+            let nVal = isVal.filter { $0 }.count
+            guard nVal > 0, nVal < trainIndices.count else {
+                throw AenetError("VALIDATION \(input.validationPercent) leaves \(nVal) validation structures of \(trainIndices.count) training structures; change the percentage")
+            }
+            out.write(" Validation structures   : \(nVal) (VALIDATION \(FortranFormat.adjustl(input.validationPercent, digits: 2)) % of the training structures, not trained on)\n")
+            if input.validationPatience > 0 {
+                out.write(" Early stopping          : after \(input.validationPatience) epochs without a lower validation RMSE\n")
+            }
+            out.write("\n")
+            validationData = set.data.subset(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
+            trainData = set.data.subset(trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] })
+        } else {
+            trainData = set.data.subset(trainIndices)
+        }
+        testData = set.data.subset(isTest.indices.filter { isTest[$0] })
+        set.data = TrainingData(featureCounts: set.data.featureCounts)   // free the full copy
+    }
+}

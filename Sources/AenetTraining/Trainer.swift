@@ -1,0 +1,102 @@
+import AenetCore
+import Foundation
+
+/// The training problem of aenet (aenet optimize.f90): the weights of all networks concatenated in species
+/// order, the loss Σ_s ½dE_s² (normalized units) plus ½·l2·‖w‖², and the epoch schedule. The
+/// optimizer is a `TrainingMethod`; one `epoch()` is one epoch of it.
+public final class Trainer: TrainingProblem {
+    public let evaluator: LossEvaluator
+    public let train: TrainingData
+    public let method: any TrainingMethod
+    public let sampling: Sampling
+    public let l2: Double
+    public var weights: [Double]
+    /// Generator for random/weighted/energy sampling (saved in train.restart).
+    public internal(set) var rng: GfortranRandom
+    /// dE of every training structure at the last full evaluation (used by `weighted` sampling).
+    public var trainErrors: [Double]
+
+    /// dE of every training structure from the last full-set gradient evaluation, and the weights
+    /// it was made at: lets the epoch report skip a second pass when nothing changed since.
+    public private(set) var lastErrors: [Double] = []
+    public private(set) var lastErrorsWeights: [Double] = []
+
+    /// - Parameter weights: the starting weights (all networks concatenated in species order).
+    public init(evaluator: LossEvaluator, train: TrainingData, method choice: MethodChoice, sampling: Sampling,
+                l2: Double, rng: GfortranRandom) throws {
+        guard train.structureCount > 0 else {
+            throw AenetError("the training set is empty after the test split (TESTPERCENT too high or too few structures)")
+        }
+        if l2 > 0, !choice.type.supportsL2 {
+            throw AenetError("REGULARIZATION is not supported with \(choice.token) (use "
+                             + TrainingMethods.all.filter { $0.supportsL2 }.map { $0.token }.joined(separator: ", ") + ")")
+        }
+        self.evaluator = evaluator; self.train = train; self.l2 = l2; self.rng = rng
+        weights = evaluator.weights
+        trainErrors = Array(repeating: 0, count: train.structureCount)
+        method = choice.make(weightCount: weights.count, structureCount: train.structureCount)
+        self.sampling = choice.type.fixedSampling ?? sampling
+    }
+
+    public var structureCount: Int { train.structureCount }
+
+    /// Puts the state of a restart file back: weights and sampling generator.
+    public func restore(weights w: [Double], rng r: GfortranRandom) {
+        precondition(w.count == weights.count)
+        weights = w; rng = r
+    }
+
+    /// The order of training structures for one epoch (opt_schedule_epoch). Unlike aenet,
+    /// random draws come from the whole training set also when the sample is smaller (compat/DIFFERENCES.md).
+    public func schedule(count s: Int) -> [Int] {
+        let nt = train.structureCount
+        func pick(_ u: Double) -> Int { max(Int((u * Double(nt)).rounded(.up)), 1) }
+        switch sampling {
+        case .sequential: return (0..<s).map { $0 % nt }
+        case .random: return (0..<s).map { _ in pick(rng.nextDouble()) - 1 }
+        case .weighted:
+            let order = (0..<nt).sorted { abs(trainErrors[$0]) < abs(trainErrors[$1]) }
+            return (0..<s).map { _ in let u = rng.nextDouble(); return order[nt - pick(u * u * u * u)] }
+        case .energy:
+            let order = (0..<nt).sorted { train.energies[$0] < train.energies[$1] }
+            return (0..<s).map { _ in let u = rng.nextDouble(); return order[pick(u * u * u * u) - 1] }
+        }
+    }
+
+    /// Loss and gradient of a batch (nil = whole training set) with the L2 term scaled to its share.
+    public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
+        var f: Double
+        if batch == nil {
+            if lastErrors.count != train.structureCount { lastErrors = Array(repeating: 0, count: train.structureCount) }
+            f = g.withUnsafeMutableBufferPointer { gp in
+                lastErrors.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, gradient: gp.baseAddress!, errors: $0.baseAddress!) }
+            }
+            lastErrorsWeights = w
+        } else {
+            f = g.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, structures: batch, gradient: $0.baseAddress!) }
+        }
+        if l2 > 0 {
+            let share = Double(batch?.count ?? train.structureCount) / Double(train.structureCount)
+            f += 0.5 * l2 * share * dot(w, w)
+            axpy(l2 * share, w, &g)
+        }
+        return f
+    }
+
+    public func structureError(_ w: [Double], structure k: Int, derivative: inout [Double]) -> Double {
+        derivative.withUnsafeMutableBufferPointer { evaluator.structureError(w, data: train, structure: k, derivative: $0.baseAddress!) }
+    }
+
+    public func jacobian(_ w: [Double], batch: [Int], into jac: inout [Double], errors: inout [Double]) {
+        jac.withUnsafeMutableBufferPointer { jp in
+            errors.withUnsafeMutableBufferPointer { evaluator.jacobian(w, data: train, structures: batch, into: jp.baseAddress!, errors: $0.baseAddress!) }
+        }
+    }
+
+    public func batchLoss(_ w: [Double], batch: [Int]) -> Double { evaluator.loss(w, data: train, structures: batch) }
+
+    /// One epoch of the method. Returns true when it reports convergence (only bfgs does).
+    public func epoch() -> Bool {
+        method.epoch(self)
+    }
+}

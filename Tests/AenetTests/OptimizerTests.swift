@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import AenetCore
+@testable import AenetTraining
+@testable import AenetAugment
+@testable import AenetShell
+@testable import AenetTestSupport
+
+private func rosenbrock(_ x: [Double], _ g: inout [Double]) -> Double {
+    var f = 0.0
+    for i in g.indices { g[i] = 0 }
+    for i in 0..<(x.count - 1) {
+        let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+        f += 100 * a * a + b * b
+        g[i] += -400 * x[i] * a - 2 * b
+        g[i + 1] += 200 * a
+    }
+    return f
+}
+
+@Test func lbfgsSolvesRosenbrock() {
+    var o = LBFGS(x: [-1.2, 1, -1.2, 1, 0.5, 0.3])
+    var status = LBFGS.Status.progress
+    for _ in 0..<300 where status == .progress { status = o.iterate(rosenbrock) }
+    #expect(status == .converged)
+    #expect(o.x.allSatisfy { abs($0 - 1) < 1e-6 })
+    #expect(o.evaluations < Int(1.6 * Double(o.iteration)) + 5)
+}
+
+@Test func lbfgsStateRoundTrip() throws {
+    var o = LBFGS(x: [-1.2, 1, 0.3])
+    for _ in 0..<5 { _ = o.iterate(rosenbrock) }
+    var w = FortranRecordWriter()
+    o.write(to: &w)
+    let r = FortranRecordReader(data: Data(w.bytes))
+    var p = try #require(try LBFGS.read(from: r, n: 3))
+    for _ in 0..<5 { _ = o.iterate(rosenbrock); _ = p.iterate(rosenbrock) }
+    #expect(o.x == p.x)
+}
+
+/// Small linear least-squares problem: residuals r_k = a_k·w − t_k (the analogue of dE per structure).
+private struct LSQ {
+    let a: [[Double]] = (0..<12).map { (k: Int) -> [Double] in
+        (0..<3).map { (j: Int) -> Double in
+            let base = Double((k * 7 + j * 3 + k * j) % 5)
+            return base - 2.0 + 0.1 * Double(j)
+        }
+    }
+    let wTrue = [0.5, -1.0, 2.0]
+    var t: [Double] { a.map { row in zip(row, wTrue).map(*).reduce(0, +) } }
+    func residual(_ w: [Double], _ k: Int) -> Double { zip(a[k], w).map(*).reduce(0, +) - t[k] }
+    func sse(_ w: [Double]) -> Double { (0..<a.count).reduce(0) { $0 + 0.5 * pow(residual(w, $1), 2) } }
+}
+
+@Test func firstOrderMethodsLowerTheError() {
+    let p = LSQ()
+    var w = [0.0, 0.0, 0.0], sd = OnlineSD(n: 3, alpha: 0.01, gamma: 0.02)
+    let e0 = p.sse(w)
+    for _ in 0..<50 { for k in 0..<12 { let r = p.residual(w, k); sd.step(&w, gradient: p.a[k].map { $0 * r }) } }
+    #expect(p.sse(w) < 1e-3 * e0)
+    var v = [0.0, 0.0, 0.0], adam = Adam(n: 3, mu: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8)
+    for _ in 0..<400 {
+        var g = [0.0, 0.0, 0.0]
+        for k in 0..<12 { let r = p.residual(v, k); for j in 0..<3 { g[j] += p.a[k][j] * r } }
+        adam.step(&v, gradient: g)
+    }
+    #expect(p.sse(v) < 1e-3 * e0)
+}
+
+@Test func ekfAndLMLowerTheError() {
+    let p = LSQ()
+    var w = [0.0, 0.0, 0.0], ekf = EKF(n: 3, lambda: 0.999, lambda0: 0.97, state: 10, pnoise: 0, wgroup: 2)
+    let e0 = p.sse(w)
+    for _ in 0..<3 { for k in 0..<12 { ekf.update(&w, error: -p.residual(w, k), jacobian: p.a[k]) } }
+    #expect(p.sse(w) < 0.1 * e0)   // split covariance: block-diagonal approximation
+    var u = [0.0, 0.0, 0.0], full = EKF(n: 3, lambda: 0.999, lambda0: 0.97, state: 0.001, pnoise: 0, wgroup: 100)
+    for _ in 0..<3 { for k in 0..<12 { full.update(&u, error: -p.residual(u, k), jacobian: p.a[k]) } }
+    #expect(p.sse(u) < 1e-3 * e0)
+    var v = [0.0, 0.0, 0.0], lm = LevenbergMarquardt(mu: 0.1, adjust: 10)
+    for _ in 0..<5 {
+        let jac = (0..<12).flatMap { p.a[$0] }
+        _ = lm.step(&v, jacobian: jac, errors: (0..<12).map { p.residual(v, $0) }, sse: p.sse)
+    }
+    #expect(p.sse(v) < 1e-6 * e0)
+}
