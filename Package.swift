@@ -72,6 +72,6 @@ let package = Package(
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + tools.map { .target(name: $0) }),
+                        + (tools + ["kim-model"]).map { .target(name: $0) }),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetShell", argumentParser]) }
 )

@@ -34,7 +34,9 @@ fi
 
 scripts/install-deps.sh
 export OPENBLAS_NUM_THREADS=1
-swift build -c release --product kim-model >&2
+# AENET_KIM_PREBUILT=1: kim-model (and libaenet, given as AENET_LIBRARY) are already built (the
+# test suite sets it after `swift test`, whose build flags differ from `swift build`'s).
+[ "${AENET_KIM_PREBUILT:-0}" = 1 ] || swift build -c release --product kim-model >&2
 bin=$(swift build -c release --show-bin-path)
 
 if [ -z "${AENET_LIBRARY:-}" ]; then

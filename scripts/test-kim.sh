@@ -39,16 +39,24 @@ mkdir -p "$work/collection/model-drivers" "$work/collection/portable-models" "$w
 export KIM_API_CONFIGURATION_FILE=$work/kim-config
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
+bin=$(swift build -c release --show-bin-path)
+if [ "${KIM_TESTS_PREBUILT:-0}" = 1 ] && [ -f out/libaenet/lib/libaenet.so ]; then
+  # scripts/test.sh: `swift test` built the tools (kim-model included) and
+  # scripts/build-libaenet.sh staged libaenet in out/libaenet; rebuilding with `swift build`
+  # flags would recompile everything.
+  export AENET_KIM_PREBUILT=1 AENET_LIBRARY=$root/out/libaenet/lib/libaenet.so AENET_INCLUDE_DIR=$root/out/libaenet/include
+else
+  swift build -c release --product generate >&2
+  swift build -c release --product train >&2
+  swift build -c release --product predict >&2
+fi
+
 echo "== driver (scripts/install-kim.sh)" >&2
 AENET_KIM_PREFIX=$work/prefix scripts/install-kim.sh > "$work/install.log" 2>&1 || {
   cat "$work/install.log"; echo "FAIL kim: scripts/install-kim.sh failed"; echo "kim: 0 passed, 1 failed"; exit 1; }
 grep -E '^installed' "$work/install.log" >&2
 
 echo "== potential: generate + train on reference-inputs" >&2
-swift build -c release --product generate >&2
-swift build -c release --product train >&2
-swift build -c release --product predict >&2
-bin=$(swift build -c release --show-bin-path)
 cp -R reference-inputs/. "$work/"
 ( cd "$work" && "$bin/generate" generate.in > generate.out && "$bin/train" train.in > train.out )
 grep -E 'Final RMSE' "$work/train.out" >&2

@@ -13,4 +13,4 @@ swift test -c release "$@"
 scripts/test-python.sh
 # The KIM model driver with stock LAMMPS (and ASE via kimpy): installs lammps, libkim-api-dev,
 # cmake (apt-get) and kimpy (pip) when missing; KIM_TESTS=0 skips it.
-scripts/test-kim.sh
+KIM_TESTS_PREBUILT=1 scripts/test-kim.sh
