@@ -57,7 +57,7 @@ public struct PotentialSet: Sendable {
 
     /// Loads the potential files named in predict.in.
     public static func load(types: [String], files: [String], legacyChebyshev: Bool = false) throws -> PotentialSet {
-        let pots = try files.map { try Potential.read(path: $0) }
+        let pots = try files.map { try Potential.load(path: $0) }   // binary .nn or ASCII .nn.ascii
         return try PotentialSet(types: types, potentials: pots, legacyChebyshev: legacyChebyshev)
     }
 
