@@ -113,7 +113,7 @@ func virialStressMatchesFiniteDifferencesOfTheEnergyUnderStrain(behler: Bool) th
     let pots = try makePotentials(behler: false)
     for p in pots { try p.write(path: dir.url.appendingPathComponent(p.species + ".nn").path) }
     let s = testStructures()[0]
-    try dir.write("s.xsf", XSF.text(of: s, prediction: Prediction(positions: s.positions, atomicEnergies: [], forces: nil, cohesiveEnergy: 0, totalEnergy: 0)))
+    try dir.write("s.xsf", XSFWriter.string(s))
     try dir.write("predict.in", "TYPES\n2\nTi\nO\n\nNETWORKS\nTi Ti.nn\nO O.nn\n\nFORCES\n\nFILES\n1\ns.xsf\n")
     let plain = try runTool("predict", ["predict.in"], in: dir.url)
     let withStress = try runTool("predict", ["predict.in", "--stress"], in: dir.url)
