@@ -48,9 +48,7 @@ func derivatives(_ fp: any Fingerprint, _ nb: Neighbourhood) -> (v: [Double], c:
     return (v, c, n)
 }
 
-func close(_ a: [Double], _ b: [Double], _ tol: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tol * max(1, abs($0), abs($1)) }
-}
+func close(_ a: [Double], _ b: [Double], _ tol: Double) -> Bool { isClose(a, b, tolerance: tol) }
 
 /// Neighbourhoods of a periodic skewed cell and of an isolated cluster (cutoff 4 Å).
 func testNeighbourhoods() -> [Neighbourhood] {
@@ -110,10 +108,10 @@ func testNeighbourhoods() -> [Neighbourhood] {
                 fp.accumulateGradient(nb, weights: wp.baseAddress!, center: &center, neighbours: np.baseAddress!) } }
             for c in 0..<3 {
                 let ref = (0..<g).reduce(0.0) { $0 + w[$1] * dc[$1 + g * c] }
-                #expect(abs(center[c] - Double(c + 1) - ref) < 1e-10 * max(1, abs(ref)))
+                #expect(isClose(center[c], Double(c + 1) - ref, tolerance: 1e-10))
                 for e in 0..<n {
                     let r = (0..<g).reduce(0.0) { $0 + w[$1] * dn[e + n * ($1 + g * c)] }
-                    #expect(abs(nbg[3 * e + c] - 0.5 - r) < 1e-10 * max(1, abs(r)))
+                    #expect(isClose(nbg[3 * e + c], 0.5 - r, tolerance: 1e-10))
                 }
             }
         }
