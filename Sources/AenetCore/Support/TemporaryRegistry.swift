@@ -55,11 +55,21 @@ public enum TemporaryRegistry {
     private static func installHandlers() {
         guard !installed else { return }
         installed = true
+        // A parent may start us with these signals blocked (inherited mask): unblock them so that
+        // an interruption reaches the handler instead of staying pending until exit.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { sig in
+            let previous = signal(sig) { sig in
                 TemporaryRegistry.removeAllForSignal()
                 signal(sig, SIG_DFL)
                 raise(sig)
+            }
+            // A signal the parent chose to ignore (nohup, background jobs) stays ignored.
+            if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(sig, SIG_IGN)
             }
         }
     }
