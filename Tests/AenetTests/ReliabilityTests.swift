@@ -175,3 +175,19 @@ func shortFuzzRunHasNoCrashHangGarbageOrLeftover() throws {
     #expect(p.terminationStatus == 0, "\(text)")
     #expect(text.contains("total"), "\(text)")
 }
+
+/// install-deps.sh finds missing build dependencies by what the build uses, on faked partial
+/// machines (scripts/test-install-deps.sh: no pkg-config, no openblas module, a module whose
+/// library lacks cblas_dgemm/dposv_/openblas_set_num_threads) and nothing on this one.
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash"), "bash missing"))
+func installDepsDetectsWhatTheBuildUses() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/bash")
+    p.arguments = [TestPaths.repository.appendingPathComponent("scripts/test-install-deps.sh").path]
+    let out = Pipe(); p.standardOutput = out; p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(text)")
+    #expect(text.components(separatedBy: "ok:").count >= 4, "\(text)")
+}

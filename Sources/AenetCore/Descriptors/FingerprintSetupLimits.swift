@@ -30,6 +30,13 @@ extension FingerprintSetup {
             return "the fingerprint statistics contain NaN or infinite values"
         }
         guard neval >= 0 else { return "negative evaluation count \(neval)" }
+        return nil
+    }
+
+    /// The first problem of the basis parameters (orders, kinds, ENV indices, cut-offs) that the
+    /// fingerprint evaluators rely on; checked before an evaluator is made from a setup.
+    public func basisProblem() -> String? {
+        if let p = limitProblem() { return p }
         if isChebyshev {
             let (rRc, rN, aRc, aN) = (sfParam[0], sfParam[1], sfParam[2], sfParam[3])
             for rc in [rRc, aRc] where !(rc >= 0 && rc <= SetupLimits.maxCutoff) {

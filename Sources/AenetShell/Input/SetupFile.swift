@@ -141,7 +141,7 @@ enum SetupFile {
         }
         guard s.rcMax > 0 else { throw AenetError("cut-off undetermined: add a BASIS or FUNCTIONS block with Rc > 0", file: deck.path) }
         s.clearStatistics()
-        if let problem = s.limitProblem() { throw AenetError(.invalidInput, "unusable setup: \(problem)", file: deck.path) }
+        if let problem = s.basisProblem() { throw AenetError(.invalidInput, "unusable setup: \(problem)", file: deck.path) }
         return Parsed(setup: s, warnings: warnings, rminGiven: rminGiven)
 
         func parseFunction(_ line: Substring, at k: Int, into s: inout FingerprintSetup) throws {
