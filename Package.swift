@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers (each may use only those below it; the compiler enforces it):
 //
-//   executables: generate train predict augment | aenet-compat make-reference-inputs
+//   executables: generate train predict augment | aenet-compat make-reference-inputs kim-model
 //        │                                              │
 //   AenetShell  (decks, aenet's stdout text, errors, progress, thread policy, commands)
 //        │                 │                 │
@@ -12,6 +12,8 @@ import PackageDescription
 //   AenetCore   (Fortran records, formats, structures, neighbours, descriptors, networks, potentials)
 //        │
 //   COpenBLAS, CVecMath (system BLAS/LAPACK, glibc's vector math)
+//
+//   libaenet (aenet's C library interface, libaenet/aenet.h): AenetCore, plus AenetShell for aenet_print_info.
 
 /// The command-line tools: thin executables over AenetShell.
 let tools = ["generate", "train", "predict", "augment"]
@@ -20,7 +22,12 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 
 let package = Package(
     name: "aenet-swift",
-    products: (tools + ["aenet-compat", "make-reference-inputs"]).map { .executable(name: $0, targets: [$0]) },
+    products: [
+        // aenet's C library interface (libaenet/aenet.h): libaenet.so with the Swift runtime
+        // linked in statically, exporting only aenet_* / AENET_* (scripts/build-libaenet.sh).
+        .library(name: "aenet", type: .dynamic, targets: ["libaenet"]),
+    ]
+        + (tools + ["aenet-compat", "make-reference-inputs", "kim-model"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -40,9 +47,31 @@ let package = Package(
         .target(name: "AenetTestSupport", dependencies: ["AenetCore"]),
         .executableTarget(name: "make-reference-inputs", dependencies: ["AenetCore", "AenetTestSupport"]),
         .executableTarget(name: "aenet-compat", dependencies: ["AenetCore", "AenetShell", "AenetTestSupport", argumentParser]),
+        // libaenet: the exported data symbols (C) and the functions (@_cdecl Swift).
+        .target(name: "CAenetGlobals"),
+        .target(
+            name: "libaenet",
+            dependencies: ["AenetCore", "AenetShell", "CAenetGlobals", "COpenBLAS"],
+            linkerSettings: [.unsafeFlags([
+                "-static-stdlib",
+                // Foundation and what it needs, from the toolchain's static libraries (in a group:
+                // archives that refer to each other).
+                "-Xlinker", "--start-group",
+                "-Xlinker", "-lFoundation", "-Xlinker", "-lFoundationInternationalization",
+                "-Xlinker", "-lFoundationEssentials", "-Xlinker", "-lCoreFoundation",
+                "-Xlinker", "-l_FoundationICU", "-Xlinker", "-l_FoundationCollections",
+                "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
+                "-Xlinker", "-lswiftDispatch", "-Xlinker", "-ldispatch", "-Xlinker", "-lBlocksRuntime",
+                "-Xlinker", "-lswiftCore",
+                "-Xlinker", "--end-group",
+                "-Xlinker", "--version-script=\(Context.packageDirectory)/libaenet/exports.map",
+            ])]
+        ),
+        // KIM portable-model folders for the KIM model driver in kim/driver.
+        .executableTarget(name: "kim-model", dependencies: ["AenetCore", argumentParser]),
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + tools.map { .target(name: $0) }),
+                        + (tools + ["kim-model"]).map { .target(name: $0) }),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetShell", argumentParser]) }
 )

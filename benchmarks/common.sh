@@ -5,7 +5,8 @@ bin=${BIN:-$here/.build/release}
 if [ ! -d "$data" ]; then
   echo "benchmark: TiO2 data not found at $data (set TIO2_XSF to a folder of XSF files)" >&2; exit 2
 fi
-(cd "$here" && swift build -c release >&2)
+# BIN=DIR uses the executables in DIR as they are (no build), e.g. a copy kept for a long run.
+[ -n "${BIN:-}" ] || (cd "$here" && swift build -c release >&2)
 export OPENBLAS_NUM_THREADS=1
 
 # write_chebyshev_setups DIR: aenet's example setup (radial 8.0 Å/16, angular 6.5 Å/4, 44 features).

@@ -3,7 +3,7 @@ import Foundation
 
 /// gfortran's `random_number` generator (xoshiro256**, gfortran ≥ 9) with the seed mapping of
 /// `random_seed(put=/get=)`, so that a `train.rngstate` written by aenet gives the same draws here
-/// and vice versa (spec §7.3).
+/// and vice versa (aenet train.f90, decide_testing_set).
 public struct GfortranRandom: Sendable, Equatable {
     /// Number of default integers in gfortran's seed (`random_seed(size=n)`).
     public static let seedSize = 8
@@ -60,7 +60,7 @@ public struct GfortranRandom: Sendable, Equatable {
     }
 }
 
-/// The file `train.rngstate`: two records, the seed size and the seed (spec §7.3).
+/// The file `train.rngstate`: two records, the seed size and the seed (aenet train.f90, decide_testing_set).
 public enum RandomStateFile {
     /// Reads the state; nil (with the reason) when the file holds a seed of another size, the case
     /// in which aenet warns and goes on with a clock seed.
@@ -84,7 +84,7 @@ public enum RandomStateFile {
     }
 }
 
-/// aenet's choice of test structures (decide_testing_set, spec §7.3).
+/// aenet's choice of test structures (decide_testing_set, aenet train.f90, decide_testing_set).
 public enum TestSplit {
     /// `isTest[i]` for structures in file order, drawing from `rng` exactly as aenet does.
     public static func draw(count n: Int, testPercent p: Double, rng: inout GfortranRandom) -> [Bool] {

@@ -2,7 +2,7 @@ import AenetCore
 import COpenBLAS
 import Foundation
 
-/// The training loss of aenet (spec §7.4) and its gradient, evaluated in batches of atoms with
+/// The training loss of aenet (aenet train.f90) and its gradient, evaluated in batches of atoms with
 /// one GEMM per layer and spread over the cores.
 ///
 /// For structure s: dE_s = (E_s − Σ_atoms NN(x))/N_s (normalized units); loss = Σ_s ½dE_s².

@@ -1,7 +1,7 @@
 import AenetCore
 import Foundation
 
-/// aenet's training-set normalization (ts_normalize, spec §2.4): writes `<set>.scaled` with
+/// aenet's training-set normalization (ts_normalize, aenet trainset.f90, ts_normalize): writes `<set>.scaled` with
 /// energies scaled to [−1, 1] and z-scored fingerprints, in the training-set layout.
 public enum Normalization {
     /// scale = 2/(Emax' − Emin), shift = (Emax' + Emin)/2 with Emax' = min(E_max, maxEnergy).

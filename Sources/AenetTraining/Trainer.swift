@@ -1,7 +1,7 @@
 import AenetCore
 import Foundation
 
-/// The training problem of aenet (spec §7.5): the weights of all networks concatenated in species
+/// The training problem of aenet (aenet optimize.f90): the weights of all networks concatenated in species
 /// order, the loss Σ_s ½dE_s² (normalized units) plus ½·l2·‖w‖², and the epoch schedule. The
 /// optimizer is a `TrainingMethod`; one `epoch()` is one epoch of it.
 public final class Trainer: TrainingProblem {
@@ -47,7 +47,7 @@ public final class Trainer: TrainingProblem {
     }
 
     /// The order of training structures for one epoch (opt_schedule_epoch). Unlike aenet,
-    /// random draws come from the whole training set also when the sample is smaller (Q7).
+    /// random draws come from the whole training set also when the sample is smaller (compat/DIFFERENCES.md).
     public func schedule(count s: Int) -> [Int] {
         let nt = train.structureCount
         func pick(_ u: Double) -> Int { max(Int((u * Double(nt)).rounded(.up)), 1) }

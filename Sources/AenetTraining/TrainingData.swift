@@ -3,7 +3,7 @@ import Foundation
 
 /// A normalized training set held in memory for fast epochs: per species one row-major matrix of
 /// standardized fingerprints (atoms of consecutive structures are consecutive rows), and per
-/// structure its normalized energy target, atom count and path (spec §2.4, §7.4).
+/// structure its normalized energy target, atom count and path (aenet trainset.f90, ts_normalize, aenet train.f90).
 public final class TrainingData: @unchecked Sendable {
     public let featureCounts: [Int]
     public var speciesCount: Int { featureCounts.count }

@@ -1,6 +1,6 @@
 import AenetCore
 extension FeedForwardNetwork {
-    /// aenet's initial weights (ff_random_init_weights, spec §7.2): W = (u − 0.5)·√(12/(n_l + 1))
+    /// aenet's initial weights (ff_random_init_weights, aenet ext/feedforward.f90, ff_random_init_weights): W = (u − 0.5)·√(12/(n_l + 1))
     /// for the weights fed by layer l (biases included), u uniform in [0, 1), drawn in W order.
     /// aenet reseeds from the clock for every network; we draw from the given generator.
     public mutating func randomizeWeights(_ rng: inout GfortranRandom) {

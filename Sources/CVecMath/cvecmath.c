@@ -10,6 +10,21 @@ __attribute__((target("avx512f"))) __m512d _ZGVeN8v_tanh(__m512d);
 __attribute__((target("avx512f"))) __m512d _ZGVeN8v_exp(__m512d);
 __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_tanh(__m256d);
 __attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_exp(__m256d);
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_cos(__m512d);
+__attribute__((target("avx2,fma"))) __m256d _ZGVdN4v_cos(__m256d);
+
+__attribute__((target("avx512f")))
+static long cos512(const double *x, double *y, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, _ZGVeN8v_cos(_mm512_loadu_pd(x + i)));
+    return i;
+}
+__attribute__((target("avx2,fma")))
+static long cos256(const double *x, double *y, long n) {
+    long i = 0;
+    for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, _ZGVdN4v_cos(_mm256_loadu_pd(x + i)));
+    return i;
+}
 
 __attribute__((target("avx512f")))
 static long tanh512(const double *x, double *y, long n) {
@@ -58,7 +73,14 @@ void cvm_exp(const double *x, double *y, long n) {
     long i = l == 2 ? exp512(x, y, n) : l == 1 ? exp256(x, y, n) : 0;
     for (; i < n; i++) y[i] = exp(x[i]);
 }
+
+void cvm_cos(const double *x, double *y, long n) {
+    int l = level();
+    long i = l == 2 ? cos512(x, y, n) : l == 1 ? cos256(x, y, n) : 0;
+    for (; i < n; i++) y[i] = cos(x[i]);
+}
 #else
+void cvm_cos(const double *x, double *y, long n) { for (long i = 0; i < n; i++) y[i] = cos(x[i]); }
 void cvm_tanh(const double *x, double *y, long n) { for (long i = 0; i < n; i++) y[i] = tanh(x[i]); }
 void cvm_exp(const double *x, double *y, long n) { for (long i = 0; i < n; i++) y[i] = exp(x[i]); }
 #endif

@@ -37,6 +37,10 @@ struct Predict: ParsableCommand {
           help: "Build neighbour lists exactly as aenet 2.0.4, which misses some periodic images in skewed cells (bit-compatible with aenet's numbers); default: complete lists.")
     var aenetNeighbours = false
 
+    @Flag(name: .customLong("stress"),
+          help: "After each structure's energies, print the virial and the stress tensor from the analytic forces (beyond aenet).")
+    var stress = false
+
     @Option(name: .customLong("relaxed-dir"), help: "With RELAX: write each relaxed structure as XSF into this directory.")
     var relaxedDirectory: String?
 
@@ -61,6 +65,7 @@ struct Predict: ParsableCommand {
             job.errorSummary = errorSummary || errorCSV != nil
             job.errorCSV = errorCSV
             job.relaxedDirectory = relaxedDirectory
+            job.stress = stress
             failed = try job.run(out: Console.write, err: { diagnostics.note($0) })
             return 0
         }

@@ -123,7 +123,7 @@ func writeDeck(_ dir: TemporaryDirectory, _ structures: [(String, Structure)], e
         let (child, dE, _) = Augmentation.makeChild(of: parent, .random(stream: 0), settings: s)
         let moved = zip(child.positions, parent.positions).map { $0 - $1 }
         let expected = -zip(moved, parent.forces!).reduce(0) { $0 + dot($1.0, $1.1) }
-        #expect(abs(dE - expected) < 1e-15 && child.totalEnergy == -10 + dE)
+        #expect(isClose(dE, expected, absolute: 1e-15) && child.totalEnergy == -10 + dE)
     }
 
     @Test func xsfWriterRoundTripsExactly() throws {

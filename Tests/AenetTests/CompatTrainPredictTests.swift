@@ -32,5 +32,5 @@ func compatTrainedPotentialsLoadInPredict() throws {
     let predicted = p.stdout.split(separator: "\n").filter { $0.contains("Cohesive energy") }.compactMap { Double($0.split(separator: " ").dropLast().last ?? "") }
     let listedANN = lines.compactMap { Double($0.split(separator: " ")[1]) }
     #expect(predicted.count == 3 && listedANN.count == 3)
-    for (a, b) in zip(predicted, listedANN) { #expect(abs(a - b) <= 1e-5 * abs(b), "predict \(a) vs energies.train.0 \(b)") }
+    for (a, b) in zip(predicted, listedANN) { #expect(isClose(a, b, tolerance: 1e-5), "predict \(a) vs energies.train.0 \(b)") }
 }

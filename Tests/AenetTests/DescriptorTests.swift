@@ -48,9 +48,7 @@ func derivatives(_ fp: any Fingerprint, _ nb: Neighbourhood) -> (v: [Double], c:
     return (v, c, n)
 }
 
-func close(_ a: [Double], _ b: [Double], _ tol: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tol * max(1, abs($0), abs($1)) }
-}
+func close(_ a: [Double], _ b: [Double], _ tol: Double) -> Bool { isClose(a, b, tolerance: tol) }
 
 /// Neighbourhoods of a periodic skewed cell and of an isolated cluster (cutoff 4 Å).
 func testNeighbourhoods() -> [Neighbourhood] {
@@ -110,10 +108,10 @@ func testNeighbourhoods() -> [Neighbourhood] {
                 fp.accumulateGradient(nb, weights: wp.baseAddress!, center: &center, neighbours: np.baseAddress!) } }
             for c in 0..<3 {
                 let ref = (0..<g).reduce(0.0) { $0 + w[$1] * dc[$1 + g * c] }
-                #expect(abs(center[c] - Double(c + 1) - ref) < 1e-10 * max(1, abs(ref)))
+                #expect(isClose(center[c], Double(c + 1) + ref, tolerance: 1e-10))
                 for e in 0..<n {
                     let r = (0..<g).reduce(0.0) { $0 + w[$1] * dn[e + n * ($1 + g * c)] }
-                    #expect(abs(nbg[3 * e + c] - 0.5 - r) < 1e-10 * max(1, abs(r)))
+                    #expect(isClose(nbg[3 * e + c], 0.5 + r, tolerance: 1e-10))
                 }
             }
         }
@@ -145,7 +143,7 @@ func testNeighbourhoods() -> [Neighbourhood] {
 }
 
 @Test func featureOrderAndSpins() {
-    // Spec §5.3 example: file lines 1:G4 O-Ti, 2:G2 O, 3:G1 Ti, 4:G5 Ti-Ti, 5:G3 O, 6:G2 Ti,
+    // Spec aenet ext/symmfunc.f90 example: file lines 1:G4 O-Ti, 2:G2 O, 3:G1 Ti, 4:G5 Ti-Ti, 5:G3 O, 6:G2 Ti,
     // 7:G4 O-O, 8:G1 O, 9:G4 Ti-O → stored order 3,6,4,1,9,8,2,5,7 (1-based).
     let kinds = [(4, 1, 0), (2, 1, 0), (1, 0, 0), (5, 0, 0), (3, 1, 0), (2, 0, 0), (4, 1, 1), (1, 1, 0), (4, 0, 1)]
     let f = kinds.map { SymmetryFunction(kind: $0.0, type2: $0.1, type3: $0.2, cutoff: 4, eta: 0.1, kappa: 1, lambda: 1, zeta: 1) }

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func setupsOutOfStepWithTypesAreRefused() throws {
-        // ENV lists He, which TYPES does not: aenet reads out of bounds here (Q36).
+        // ENV lists He, which TYPES does not: aenet reads out of bounds here (compat/DIFFERENCES.md).
         let d = try scratch(["a.xsf": Self.h2], deck: Self.deck(["a.xsf"]))
         try d.write("H.stp", Self.setup.replacingOccurrences(of: "ENV 1\nH\n", with: "ENV 2\nH\nHe\n"))
         let r = try runTool("generate", ["generate.in"], in: d.url)

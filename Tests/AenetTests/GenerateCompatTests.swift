@@ -15,7 +15,7 @@ struct GenerateCompatTests {
         return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/generate.in").path) }.sorted()
     }
 
-    /// Cases with structures whose neighbour lists aenet 2.0.4 leaves incomplete (quirk Q11, e.g.
+    /// Cases with structures whose neighbour lists aenet 2.0.4 leaves incomplete (a quirk listed in compat/DIFFERENCES.md, e.g.
     /// structure1157.xsf): our default complete lists cannot match there.
     static let incompleteInAenet: Set<String> = ["tio2-train-1000"]
 
@@ -69,7 +69,7 @@ struct CompatCase {
     }
 
     /// stdout lines that must agree: without the run's timestamp and without lines holding the
-    /// uninitialized bytes aenet prints for a setup without DESCR (spec Q13).
+    /// uninitialized bytes aenet prints for a setup without DESCR (compat/DIFFERENCES.md).
     static func comparableLines(_ data: Data) -> [String] {
         data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).compactMap { line in
             if line.contains(where: { $0 > 0x7E || ($0 < 0x20 && $0 != 0x09) }) { return nil }

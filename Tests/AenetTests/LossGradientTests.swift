@@ -45,11 +45,11 @@ func lossGradientMatchesFiniteDifferences(_ a: Activation) {
         var wp = w, wm = w
         wp[k] += h; wm[k] -= h
         let fd = (ev.loss(wp, data: data) - ev.loss(wm, data: data)) / (2 * h)
-        #expect(abs(fd - g[k]) <= 1e-6 * max(1, abs(fd)), "loss weight \(k)")
+        #expect(isClose(fd, g[k], tolerance: 1e-6), "loss weight \(k)")
         var ep = 0.0, em = 0.0
         ep = { var t = [Double](repeating: 0, count: w.count); return ev.structureError(wp, data: data, structure: s, derivative: &t) }()
         em = { var t = [Double](repeating: 0, count: w.count); return ev.structureError(wm, data: data, structure: s, derivative: &t) }()
-        #expect(abs((ep - em) / (2 * h) - d[k]) <= 1e-6, "dE weight \(k)")
+        #expect(isClose((ep - em) / (2 * h), d[k], tolerance: 1e-6), "dE weight \(k)")
     }
 }
 
@@ -62,8 +62,8 @@ func lossGradientMatchesFiniteDifferences(_ a: Activation) {
     var g1 = [Double](repeating: 0, count: one.weightCount), g2 = g1
     let f1 = one.loss(one.weights, data: data, gradient: &g1)
     let f2 = two.loss(two.weights, data: data, gradient: &g2)
-    #expect(abs(f1 - f2) < 1e-12 * f1)
-    #expect(zip(g1, g2).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(isClose(f1, f2, tolerance: 1e-12))
+    #expect(zip(g1, g2).allSatisfy { isClose($0, $1, tolerance: 1e-12) })
 }
 
 /// The parallel Jacobian equals the per-structure derivatives column by column.

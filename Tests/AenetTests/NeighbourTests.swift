@@ -66,7 +66,7 @@ func translations(_ nb: Neighbourhood, _ search: NeighbourSearch) -> [(Int, SIMD
         let key = { (e: (Int, SIMD3<Int>)) in "\(e.0) \(e.1.x) \(e.1.y) \(e.1.z)" }
         #expect(Set(got.map(key)) == Set(brute.map(key)))
         for e in 0..<nb.count {
-            #expect(abs(nb.distance[e] - length(nb.displacement(e))) < 1e-12)
+            #expect(isClose(nb.distance[e], length(nb.displacement(e)), tolerance: 1e-12))
             #expect(nb.type[e] == search.types[Int(nb.atomIndex[e])])
         }
     }
@@ -96,15 +96,15 @@ func translations(_ nb: Neighbourhood, _ search: NeighbourSearch) -> [(Int, SIMD
         #expect(Array(nb.atomIndex.prefix(nb.count)).map(Int.init) == expected)
     }
     let frame = NeighbourSearch.aenetFrame(s)
-    for c in 0..<3 { #expect(abs(frame.map { $0[c] }.min()! - 1e-6) < 1e-15) }
+    for c in 0..<3 { #expect(isClose(frame.map { $0[c] }.min()!, 1e-6, absolute: 1e-15)) }
     let cubic = Structure(lattice: Lattice(a: SIMD3(3, 0, 0), b: SIMD3(0, 3, 0), c: SIMD3(0, 0, 3)),
                           species: ["O"], positions: [SIMD3(-0.5, 3.0, 7.5)])
     let w = NeighbourSearch.aenetFrame(cubic)[0]
-    #expect(abs(w.x - 2.5) < 1e-14 && abs(w.y) < 1e-14 && abs(w.z - 1.5) < 1e-14)
+    #expect(isClose(w.x, 2.5, absolute: 1e-14) && isClose(w.y, 0, absolute: 1e-14) && isClose(w.z, 1.5, absolute: 1e-14))
     #expect(NeighbourSearch.wrap(SIMD3(-1e-18, 1.0, 0.25)) == SIMD3(0, 0, 0.25))
 }
 
-// MARK: - aenet 2.0.4 neighbour convention (quirk Q11)
+// MARK: - aenet 2.0.4 neighbour convention (compat/DIFFERENCES.md)
 
 /// Brute-force (j, T) set of atom i, |T_k| ≤ lim.
 func bruteForce(_ search: NeighbourSearch, _ i: Int, rc: Double, lim: Int = 8) -> [(Int, SIMD3<Int>)] {

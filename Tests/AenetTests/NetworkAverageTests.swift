@@ -20,7 +20,7 @@ import Testing
     for _ in 0..<5 {
         let x = (0..<6).map { _ in 2 * rng.nextDouble() - 1 }
         let mean = nets.map { $0.evaluate(x) }.reduce(0, +) / 3
-        #expect(abs(m.evaluate(x) - mean) < 1e-12)
+        #expect(isClose(m.evaluate(x), mean, tolerance: 1e-12))
     }
     let other = try FeedForwardNetwork(layerSizes: [6, 3, 1], activations: [.tanh, .linear])
     #expect(throws: AenetError.self) { try NetworkAverage.average([nets[0], other]) }

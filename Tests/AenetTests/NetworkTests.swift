@@ -25,7 +25,7 @@ func randomNetwork(_ acts: [Activation], seed: UInt64 = 7) throws -> FeedForward
     return net
 }
 
-/// Reference forward pass straight from spec §3.1 (column-major blocks, bias last).
+/// Reference forward pass straight from aenet ext/feedforward.f90, save_Network (column-major blocks, bias last).
 func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
     var y = x
     let iw = net.weightOffsets
@@ -47,13 +47,13 @@ func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
         a.apply(&z, derivative: &d, count: xs.count)
         for (k, x) in xs.enumerated() {
             let (v, dv) = a(x)
-            #expect(abs(z[k] - v) < 1e-14)
-            #expect(abs(d[k] - dv) < 1e-14)
+            #expect(isClose(z[k], v, tolerance: 1e-14))
+            #expect(isClose(d[k], dv, tolerance: 1e-14))
             let h = 1e-6
-            #expect(abs((a(x + h).value - a(x - h).value) / (2 * h) - dv) < 1e-8)
+            #expect(isClose((a(x + h).value - a(x - h).value) / (2 * h), dv, tolerance: 1e-8))
         }
     }
-    #expect(abs(Activation.mtanh(1).value - 1.7159 * tanh(0.666666666666667)) < 1e-15)
+    #expect(isClose(Activation.mtanh(1).value, 1.7159 * tanh(0.666666666666667), tolerance: 1e-15))
 }
 
 @Test func batchedForwardMatchesNaivePass() throws {
@@ -69,7 +69,7 @@ func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
         for j in 0..<3 { input[r * 3 + j] = x[j] }
     }
     let out = net.forward(ws)
-    for r in 0..<b { #expect(abs(out[r] - naiveForward(net, rows[r])) < 1e-13) }
+    for r in 0..<b { #expect(isClose(out[r], naiveForward(net, rows[r]), tolerance: 1e-13)) }
 }
 
 @Test func inputAndWeightGradientsMatchFiniteDifferences() throws {
@@ -90,7 +90,7 @@ func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
         for j in 0..<3 {
             var p = xs[r], m = xs[r]; p[j] += h; m[j] -= h
             let fd = c[r] * (naiveForward(net, p) - naiveForward(net, m)) / (2 * h)
-            #expect(abs(dx[r * 3 + j] - fd) < 1e-7)
+            #expect(isClose(dx[r * 3 + j], fd, tolerance: 1e-7))
         }
     }
     func loss(_ n: FeedForwardNetwork) -> Double { (0..<b).reduce(0) { $0 + c[$1] * naiveForward(n, xs[$1]) } }
@@ -99,7 +99,7 @@ func naiveForward(_ net: FeedForwardNetwork, _ x: [Double]) -> Double {
         net.weights[k] = w + h; let lp = loss(net)
         net.weights[k] = w - h; let lm = loss(net)
         net.weights[k] = w
-        #expect(abs(gw[k] - (lp - lm) / (2 * h)) < 1e-7)
+        #expect(isClose(gw[k], (lp - lm) / (2 * h), tolerance: 1e-7))
     }
 }
 

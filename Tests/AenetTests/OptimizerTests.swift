@@ -23,7 +23,7 @@ private func rosenbrock(_ x: [Double], _ g: inout [Double]) -> Double {
     var status = LBFGS.Status.progress
     for _ in 0..<300 where status == .progress { status = o.iterate(rosenbrock) }
     #expect(status == .converged)
-    #expect(o.x.allSatisfy { abs($0 - 1) < 1e-6 })
+    #expect(o.x.allSatisfy { isClose($0, 1, tolerance: 1e-6) })
     #expect(o.evaluations < Int(1.6 * Double(o.iteration)) + 5)
 }
 

@@ -47,7 +47,7 @@ import Testing
         for r in stride(from: 5.05, through: 5.95, by: 0.15) {
             let h = 1e-6
             let numeric = (potential.pair(m, r + h).v - potential.pair(m, r - h).v) / (2 * h)
-            #expect(abs(numeric - potential.pair(m, r).dv) < 1e-8)
+            #expect(isClose(numeric, potential.pair(m, r).dv, tolerance: 1e-8))
         }
         #expect(potential.pair(m, 6.0).v == 0 && abs(potential.pair(m, 6.0 - 1e-9).dv) < 1e-9)
     }
@@ -59,16 +59,16 @@ import Testing
         moved.positions[3] += s.lattice!.cartesian(SIMD3(2, -1, 1))
         let (e1, f1) = try potential.evaluate(s)
         let (e2, f2) = try potential.evaluate(moved)
-        #expect(abs(e1 - e2) < 1e-10)
+        #expect(isClose(e1, e2, absolute: 1e-10))
         #expect(zip(f1, f2).allSatisfy { length($0 - $1) < 1e-10 })
         // A 1x1x2 supercell (cut-off larger than the cell) has exactly twice the energy.
         let (e3, _) = try potential.evaluate(ReferenceStructures.supercell(s, SIMD3(1, 1, 2)))
-        #expect(abs(e3 - 2 * e1) < 1e-9)
+        #expect(isClose(e3, 2 * e1, absolute: 1e-9))
     }
 
     @Test func referenceGeometriesAreSensible() {
         // Ti–O bonds ≈ 1.95 Å in both polymorphs; no atoms on top of each other.
-        #expect(abs(ReferenceStructures.shortestDistance(ReferenceStructures.rutile()) - 1.95) < 0.05)
-        #expect(abs(ReferenceStructures.shortestDistance(ReferenceStructures.anatase()) - 1.95) < 0.05)
+        #expect(isClose(ReferenceStructures.shortestDistance(ReferenceStructures.rutile()), 1.95, absolute: 0.05))
+        #expect(isClose(ReferenceStructures.shortestDistance(ReferenceStructures.anatase()), 1.95, absolute: 0.05))
     }
 }

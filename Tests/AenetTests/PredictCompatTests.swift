@@ -47,12 +47,12 @@ func predictMatchesAenetOnTheTiO2ChebyshevCase() throws {
                                   + printer.coordinates(s, p) + printer.energies(p)).entries[0]
         let ref = reference.entries[k]
         #expect(ours.file == ref.file)
-        #expect(abs(ours.total - ref.total) <= 1e-6)
-        #expect(abs(ours.cohesive - ref.cohesive) <= 1e-6)
+        #expect(isClose(ours.total, ref.total, absolute: 1e-6))
+        #expect(isClose(ours.cohesive, ref.cohesive, absolute: 1e-6))
         #expect(ours.forces.count == ref.forces.count)
         for (a, b) in zip(ours.forces, ref.forces) { #expect(abs(a - b).max() <= 2e-6) }
         // Unrounded values agree with the printed ones to their last digit.
-        #expect(abs(p.totalEnergy - ref.total) <= 5e-9 + 1e-6)
+        #expect(isClose(p.totalEnergy, ref.total, absolute: 5e-9 + 1e-6))
     }
 }
 

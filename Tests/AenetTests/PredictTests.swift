@@ -65,7 +65,7 @@ func forcesAreMinusTheEnergyGradient(behler: Bool, legacy: Bool) throws {
     let ws = EvaluationWorkspace(set)
     for s in testStructures() {
         let p = try set.evaluate(s, forces: true, workspace: ws)
-        #expect(abs(p.totalEnergy - p.atomicEnergies.reduce(0, +)) < 1e-9)
+        #expect(isClose(p.totalEnergy, p.atomicEnergies.reduce(0, +), absolute: 1e-9))
         let h = 1e-5
         for i in 0..<s.atomCount {
             for c in 0..<3 {
@@ -74,7 +74,7 @@ func forcesAreMinusTheEnergyGradient(behler: Bool, legacy: Bool) throws {
                 let ep = try set.evaluate(plus, forces: false, workspace: ws).totalEnergy
                 let em = try set.evaluate(minus, forces: false, workspace: ws).totalEnergy
                 let fd = -(ep - em) / (2 * h)
-                #expect(abs(p.forces![i][c] - fd) < 1e-6, "atom \(i) component \(c): \(p.forces![i][c]) vs \(fd)")
+                #expect(isClose(p.forces![i][c], fd, tolerance: 1e-6), "atom \(i) component \(c): \(p.forces![i][c]) vs \(fd)")
             }
         }
     }
@@ -104,8 +104,8 @@ func contractedChebyshevGradientMatchesFullDerivatives(legacy: Bool) throws {
         }
     }
     #expect(nb.count > 10)
-    for k in g1.indices { #expect(abs(g1[k] - g2[k]) < 1e-11) }
-    for c in 0..<3 { #expect(abs(c1[c] - c2[c]) < 1e-11) }
+    for k in g1.indices { #expect(isClose(g1[k], g2[k], tolerance: 1e-11)) }
+    for c in 0..<3 { #expect(isClose(c1[c], c2[c], tolerance: 1e-11)) }
 }
 
 @Test func potentialFilesRoundTripAndAcceptIfortLogicals() throws {

@@ -33,7 +33,7 @@ import Testing
             let s = try XSF.read(path: root + "/" + path)
             let (e, f) = try PairPotential.tio2.evaluate(s)
             let atomic = s.species.reduce(0.0) { $0 + ($1 == "Ti" ? -1626.66972707 : -433.23448532) }
-            #expect(abs(s.totalEnergy! - (e + atomic)) < 1e-9, "\(path)")
+            #expect(isClose(s.totalEnergy!, e + atomic, absolute: 1e-9), "\(path)")
             #expect(zip(s.forces!, f).allSatisfy { length($0 - $1) < 1e-12 }, "\(path)")
             periodic += s.isPeriodic ? 1 : 0
         }

@@ -83,7 +83,7 @@ private func weights(_ dir: TemporaryDirectory, _ file: String) throws -> [Doubl
     let n = Double(set.data.atomCounts[s])
     let ann = (set.data.energies[s] - e[s] * n) / pots[0].trainingSet.scale + n * pots[0].trainingSet.shift
     let printed = try #require(Double(lines.first!.split(separator: " ")[1]))
-    #expect(abs(ann - printed) <= 1e-6 * max(1, abs(ann)))
+    #expect(isClose(ann, printed, tolerance: 1e-6))
 }
 
 @Test func badInputFailsCleanly() throws {

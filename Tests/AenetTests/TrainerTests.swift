@@ -57,7 +57,7 @@ func methodLowersTheError(_ m: MethodChoice) throws {
             var wp = w, wm = w
             wp[k] += 1e-6; wm[k] -= 1e-6
             let fd = (t.lossAndGradient(wp, &tmp, batch: batch) - t.lossAndGradient(wm, &tmp, batch: batch)) / 2e-6
-            #expect(abs(fd - g[k]) <= 1e-6 * max(1, abs(fd)))
+            #expect(isClose(fd, g[k], tolerance: 1e-6))
         }
     }
 }

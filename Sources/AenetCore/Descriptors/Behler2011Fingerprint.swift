@@ -1,6 +1,6 @@
 import Foundation
 
-/// One Behler (2011) symmetry function as given on a `.stp` FUNCTIONS line (spec §4.3).
+/// One Behler (2011) symmetry function as given on a `.stp` FUNCTIONS line (aenet sfsetup.f90, read_Setup_parameters).
 public struct SymmetryFunction: Sendable, Equatable {
     /// G number, 1...5 (1–3 radial, 4–5 angular).
     public var kind: Int
@@ -18,7 +18,7 @@ public struct SymmetryFunction: Sendable, Equatable {
     public var isRadial: Bool { kind <= 3 }
 }
 
-/// Behler–Parrinello symmetry functions G1–G5 as aenet 2.0.4 evaluates them (spec §5.3):
+/// Behler–Parrinello symmetry functions G1–G5 as aenet 2.0.4 evaluates them (aenet ext/symmfunc.f90):
 /// factor 2 in G4/G5 over unordered pairs j < k, cos θ clamped to [−1, 1], one Rc for every
 /// distance including R_jk, Rs only in G2. Features come in aenet's evaluation order: per neighbour
 /// species t2 (ENV order) the pair block (G1, G2, G3 with type2 = t2, each in file order), then for
@@ -38,13 +38,22 @@ public struct Behler2011Fingerprint: Fingerprint {
     /// A function as evaluated: its feature index and parameters.
     struct Term {
         var g: Int, kind: Int, rc: Double, rs: Double, eta: Double, kappa: Double, lambda: Double, zeta: Double
+        /// Angular terms: index of (Rc, η) in `weightSlots` (F(R) = exp(−ηR²)·fc(R) is shared by all
+        /// terms with the same Rc and η); ζ as an integer when it is one in 1…64, else 0.
+        var slot: Int = 0, integerZeta: Int = 0
+        /// Angular terms: index of (λ, ζ) in `angularCombos`.
+        var combo: Int = 0
     }
     /// Radial terms of neighbour species t: radial[radialStart[t]..<radialStart[t+1]].
     let radial: [Term], radialStart: [Int]
     /// Angular terms of the species pair (lo, hi), lo ≤ hi: angular[angularStart[lo*envCount+hi]..<…+1].
     let angular: [Term], angularStart: [Int]
+    /// Distinct (Rc, η) of the angular terms.
+    let weightSlots: [(rc: Double, eta: Double)]
+    /// Distinct (λ, ζ) of the angular terms.
+    let angularCombos: [(lambda: Double, zeta: Double)]
 
-    /// functions in .stp FILE order; values are produced in aenet's EVALUATION order (spec §5.3 feature order).
+    /// functions in .stp FILE order; values are produced in aenet's EVALUATION order (aenet ext/symmfunc.f90 feature order).
     public init(functions: [SymmetryFunction], localType: [Int32], envCount: Int) {
         for f in functions {
             precondition((1...5).contains(f.kind), "symmetry function kind must be 1...5")
@@ -77,6 +86,28 @@ public struct Behler2011Fingerprint: Fingerprint {
             }
         }
         for p in 0..<(envCount * envCount) { ang += angByPair[p]; aStart[p + 1] = ang.count }
+        var slots: [(rc: Double, eta: Double)] = []
+        for q in ang.indices {
+            let t = ang[q]
+            if let k = slots.firstIndex(where: { $0.rc == t.rc && $0.eta == t.eta }) {
+                ang[q].slot = k
+            } else {
+                ang[q].slot = slots.count; slots.append((t.rc, t.eta))
+            }
+            let iz = t.zeta.isFinite && abs(t.zeta) <= 64 ? Int(t.zeta) : 0
+            ang[q].integerZeta = Double(iz) == t.zeta && iz >= 1 && iz <= 64 ? iz : 0
+        }
+        weightSlots = slots
+        var combos: [(lambda: Double, zeta: Double)] = []
+        for q in ang.indices {
+            let t = ang[q]
+            if let k = combos.firstIndex(where: { $0.lambda == t.lambda && $0.zeta == t.zeta }) {
+                ang[q].combo = k
+            } else {
+                ang[q].combo = combos.count; combos.append((t.lambda, t.zeta))
+            }
+        }
+        angularCombos = combos
         evaluationOrder = order; radial = rad; radialStart = rStart; angular = ang; angularStart = aStart
     }
 
@@ -87,6 +118,12 @@ public struct Behler2011Fingerprint: Fingerprint {
         return (0.5 * (cos(a) + 1.0), -0.5 * aenetPi / rc * sin(a))
     }
 
+    /// `cutoff(d, rc).f` alone.
+    @inline(__always) static func cutoffValue(_ d: Double, _ rc: Double) -> Double {
+        if d >= rc { return 0 }
+        return 0.5 * (cos(aenetPi * d / rc) + 1.0)
+    }
+
     /// F(R) = exp(−η R²)·fc(R) and its derivative (sf_F2_ij).
     @inline(__always) static func radialWeight(_ d: Double, _ rc: Double, _ eta: Double) -> (f: Double, df: Double) {
         let (fc, dfc) = cutoff(d, rc)
@@ -95,8 +132,7 @@ public struct Behler2011Fingerprint: Fingerprint {
     }
 
     public func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>) {
-        var sink = NoGradient()
-        kernel(nb, values: values, sink: &sink)
+        valuesKernel(nb, values: values)
     }
 
     public func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>,

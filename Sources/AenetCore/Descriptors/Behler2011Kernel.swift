@@ -24,14 +24,20 @@ extension Behler2011Fingerprint {
                         ux[m] = p.dx[j] / d; uy[m] = p.dy[j] / d; uz[m] = p.dz[j] / d
                         m &+= 1
                     }
-                    // F(R) = exp(−ηR²)fc(R) of every entry for every angular term, computed once.
-                    let na = angular.count
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: max(2 * na * m, 1)) { fbuf in
-                    let ft = fbuf.baseAddress!, dft = ft + na * m
-                    for q in 0..<na {
-                        let t = angular[q]
-                        for a in 0..<m { (ft[q &* m &+ a], dft[q &* m &+ a]) = Self.radialWeight(dd[a], t.rc, t.eta) }
+                    // F(R) = exp(−ηR²)fc(R) of every entry for every distinct (Rc, η), computed once. Per
+                    // pair, fc(R_jk) once per Rc, F(R_jk) once per (Rc, η) and (½(1 + λ cos θ))^ζ once per
+                    // (λ, ζ): `stamp` marks the pair a cached value belongs to. Same operations, same bits.
+                    let ns = weightSlots.count, nc = angularCombos.count
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * ns * m + 2 * ns + nc + 1) { fbuf in
+                    let ft = fbuf.baseAddress!, dft = ft + ns * m, fjk = dft + ns * m, dfjk = fjk + ns, f1 = dfjk + ns
+                    for s in 0..<ns {
+                        let (rc, eta) = weightSlots[s]
+                        for a in 0..<m { (ft[s &* m &+ a], dft[s &* m &+ a]) = Self.radialWeight(dd[a], rc, eta) }
                     }
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: ns + nc + 1) { stampBuf in
+                    let stamp = stampBuf.baseAddress!, comboStamp = stamp + ns
+                    stamp.update(repeating: -1, count: ns + nc + 1)
+                    var pair = 0
                     radial.withUnsafeBufferPointer { rad in
                         angular.withUnsafeBufferPointer { ang in
                             for a in 0..<m {
@@ -49,17 +55,50 @@ extension Behler2011Fingerprint {
                                     let djk = (rjk.x * rjk.x + rjk.y * rjk.y + rjk.z * rjk.z).squareRoot()
                                     if djk > 1.0e-8 { rjk /= djk }
                                     let cost = min(max(ua.x * ub.x + ua.y * ub.y + ua.z * ub.z, -1.0), 1.0)
-                                    // fc(R_jk) depends only on Rc, which setups usually share: compute it once per Rc.
-                                    var lastRc = -1.0, fcjk = (0.0, 0.0)
+                                    pair &+= 1
+                                    var fcRc = -1.0, fc = (f: 0.0, df: 0.0)
+                                    if !S.wantsDerivatives {
+                                        // Values only: sf_G4_update / sf_G5_update without derivatives.
+                                        for q in lo..<hi {
+                                            let t = ang[q]
+                                            guard da < t.rc, db < t.rc else { continue }
+                                            let s = t.slot
+                                            var f3 = 1.0
+                                            if t.kind == 4 {
+                                                if djk >= t.rc { continue }
+                                                if stamp[s] != pair {
+                                                    stamp[s] = pair
+                                                    if fcRc != t.rc { fcRc = t.rc; fc.f = Self.cutoffValue(djk, t.rc) }
+                                                    fjk[s] = exp(-t.eta * djk * djk) * fc.f
+                                                }
+                                                f3 = fjk[s]
+                                            }
+                                            let c = t.combo
+                                            if comboStamp[c] != pair {
+                                                comboStamp[c] = pair
+                                                let arg = 0.5 * (1.0 + t.lambda * cost)
+                                                f1[c] = t.integerZeta != 0 ? Self.power(arg, t.integerZeta) : pow(arg, t.zeta)
+                                            }
+                                            values[t.g] += 2.0 * (f1[c] * ft[s &* m &+ a] * ft[s &* m &+ b] * f3)
+                                        }
+                                        continue
+                                    }
                                     for q in lo..<hi {
-                                        if ang[q].kind == 4 && ang[q].rc != lastRc { lastRc = ang[q].rc; fcjk = Self.cutoff(djk, lastRc) }
-                                        let fij = (ft[q &* m &+ a], dft[q &* m &+ a]), fik = (ft[q &* m &+ b], dft[q &* m &+ b])
-                                        angularTerm(ang[q], da, db, djk, ua, ub, rjk, cost, fij, fik, fcjk,
+                                        let t = ang[q], s = t.slot
+                                        if t.kind == 4 && stamp[s] != pair && djk < t.rc {   // sf_F2_ij of R_jk
+                                            stamp[s] = pair
+                                            if fcRc != t.rc { fcRc = t.rc; fc = Self.cutoff(djk, t.rc) }
+                                            let e = exp(-t.eta * djk * djk)
+                                            fjk[s] = e * fc.f; dfjk[s] = e * (fc.df - 2.0 * t.eta * djk * fc.f)
+                                        }
+                                        let fij = (ft[s &* m &+ a], dft[s &* m &+ a]), fik = (ft[s &* m &+ b], dft[s &* m &+ b])
+                                        angularTerm(t, da, db, djk, ua, ub, rjk, cost, fij, fik, (fjk[s], dfjk[s]),
                                                     entry[a], entry[b], values, &sink)
                                     }
                                 }
                             }
                         }
+                    }
                     }
                     }
                 }
@@ -96,22 +135,19 @@ extension Behler2011Fingerprint {
     func angularTerm<S: GradientSink>(_ t: Term, _ dij: Double, _ dik: Double, _ djk: Double,
                                       _ uij: SIMD3<Double>, _ uik: SIMD3<Double>, _ ujk: SIMD3<Double>,
                                       _ cost: Double, _ fIJ: (Double, Double), _ fIK: (Double, Double),
-                                      _ fcJK: (f: Double, df: Double), _ j: Int, _ k: Int,
+                                      _ fJK: (f: Double, df: Double), _ j: Int, _ k: Int,
                                       _ values: UnsafeMutablePointer<Double>, _ sink: inout S) {
         guard dij < t.rc, dik < t.rc else { return }
         let withJK = t.kind == 4
         if withJK && djk >= t.rc { return }
         let arg = 0.5 * (1.0 + t.lambda * cost)
         // Integer ζ (the usual case) by repeated squaring: pow dominated the cost; differs by ulps only.
-        let iz = Int(t.zeta)
-        let integral = Double(iz) == t.zeta && iz >= 1 && iz <= 64
+        let iz = t.integerZeta
+        let integral = iz != 0
         let f1 = integral ? Self.power(arg, iz) : pow(arg, t.zeta)
         let (fij, dfij) = fIJ, (fik, dfik) = fIK
         var fjk = 1.0, dfjk = 0.0
-        if withJK {   // sf_F2_ij with the cached fc
-            let e = exp(-t.eta * djk * djk)
-            fjk = e * fcJK.f; dfjk = e * (fcJK.df - 2.0 * t.eta * djk * fcJK.f)
-        }
+        if withJK { fjk = fJK.f; dfjk = fJK.df }   // sf_F2_ij of R_jk, once per pair and (Rc, η)
         values[t.g] += 2.0 * (f1 * fij * fik * fjk)
         guard S.wantsDerivatives else { return }
         let pre = 0.5 * t.zeta * t.lambda * (integral ? Self.power(arg, iz - 1) : pow(arg, t.zeta - 1.0))

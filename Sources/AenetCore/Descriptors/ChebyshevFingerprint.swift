@@ -1,11 +1,11 @@
 import Foundation
 
-/// Artrith–Urban–Ceder Chebyshev descriptor, numerically as aenet 2.0.4 computes it (spec §5.2).
+/// Artrith–Urban–Ceder Chebyshev descriptor, numerically as aenet 2.0.4 computes it (aenet ext/sfbasis.f90 and ext/chebyshev.f90).
 ///
 /// Layout (rN = radialOrder+1, aN = angularOrder+1): [radial | angular | spin-weighted radial |
 /// spin-weighted angular], the weighted blocks only when `envCount > 1`. Reproduces aenet's quirks:
 /// π = 3.14159265358979 in fc, no clamp of cos θ, no cutoff on d_jk, and the stale spin s_j of the
-/// weighted angular block (Q10) — which makes results depend on neighbour order when
+/// weighted angular block (compat/DIFFERENCES.md) — which makes results depend on neighbour order when
 /// angularCutoff > radialCutoff. Neighbours whose `localType` is −1 count in the unweighted blocks
 /// (as in aenet) and carry spin 0 in the weighted ones.
 public struct ChebyshevFingerprint: Fingerprint {
@@ -101,7 +101,7 @@ public struct ChebyshevFingerprint: Fingerprint {
                           entry: UnsafeMutablePointer<Int>? = nil, dfa: UnsafeMutablePointer<Double>? = nil) -> Int {
         let rr = radialCutoff, ra = angularCutoff
         let rw = rN + aN
-        var s = 1.0   // aenet's s_j: only refreshed inside the radial branch (Q10)
+        var s = 1.0   // aenet's s_j: only refreshed inside the radial branch (compat/DIFFERENCES.md)
         var m = 0
         for j in 0..<p.count {
             let d = p.distance[j]

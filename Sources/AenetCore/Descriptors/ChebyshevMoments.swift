@@ -3,7 +3,7 @@
 /// T_n(u_a·u_b) is a polynomial in c = u_a·u_b, and c^k = Σ_{|α|=k} k!/α! u_a^α u_b^α. So
 /// Σ_{a<b} x_a y_b c_ab^k = Σ_b y_b ⟨P_k(<b), u_b^α⟩ with the running prefix moment
 /// P_k(<b) = Σ_{a<b} x_a k!/α! u_a^α. A single sweep in list order keeps aenet's a < b pairing, so
-/// the stale spin weights x_a ≠ y_a of quirk Q10 are handled exactly. The power basis costs
+/// the stale spin weights x_a ≠ y_a of a quirk listed in compat/DIFFERENCES.md are handled exactly. The power basis costs
 /// accuracy for high orders, hence `maxOrder`; beyond it the pair loop is used.
 struct ChebyshevMoments: Sendable {
     /// Largest angular order evaluated this way (T_8 has coefficients up to 256; errors stay ~1e-13 relative).

@@ -12,7 +12,7 @@ public protocol Fingerprint: Sendable {
     var count: Int { get }
     /// values[0..<count]
     func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>)
-    /// Also the derivatives, in the layout of aenet's .forces file (spec §9.2):
+    /// Also the derivatives, in the layout of aenet's .forces file (aenet pytorchoutput.f90):
     /// dCenter[g + count*c] = ∂G_g/∂r_center,c ; dNeighbours[j + nb.count*(g + count*c)] = ∂G_g/∂r_j,c
     /// (per neighbour ENTRY j). Both arrays are overwritten (3·count and 3·count·nb.count doubles).
     func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>,

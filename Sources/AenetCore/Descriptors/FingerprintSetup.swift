@@ -1,4 +1,4 @@
-/// The structural-fingerprint setup of one species: aenet's `Setup` (spec §3.2), as read from a
+/// The structural-fingerprint setup of one species: aenet's `Setup` (aenet sfsetup.f90, save_Setup), as read from a
 /// `.stp` file, stored in training-set footers and in `.nn` potentials.
 ///
 /// The statistics (`neval`, min/max/avg/cov) describe the raw fingerprints of all atoms of this

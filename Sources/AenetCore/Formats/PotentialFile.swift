@@ -1,10 +1,10 @@
 import Foundation
 
-/// An aenet ANN potential for one species: the `.nn`/`.ann` file of spec §3 — network block
+/// An aenet ANN potential for one species: the `.nn`/`.ann` file of aenet potential.f90, save_NNPot — network block
 /// (9 records), fingerprint setup (17 records), training-set info (10 records).
 ///
 /// Files written by gfortran and ifort builds of aenet both read (ifort's logical true is −1).
-/// Atomic energy: E_i = NN(x)/scale + shift + E_atom(species) (spec §8.2).
+/// Atomic energy: E_i = NN(x)/scale + shift + E_atom(species) (aenet aenet.f90, aenet_atomic_energy_and_forces).
 public struct Potential: Sendable {
     public var network: FeedForwardNetwork
     public var setup: FingerprintSetup

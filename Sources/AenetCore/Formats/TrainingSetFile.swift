@@ -1,6 +1,6 @@
 import Foundation
 
-/// Header of an aenet training-set file (records H1–H7, spec §2.1).
+/// Header of an aenet training-set file (records H1–H7, aenet trainset.f90, ts_write_header/ts_write_structure).
 public struct TrainingSetHeader: Sendable, Equatable {
     public var typeNames: [String]
     /// Atomic reference energies from generate.in TYPES (eV), in `typeNames` order.

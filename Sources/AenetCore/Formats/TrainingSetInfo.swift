@@ -1,4 +1,4 @@
-/// What a potential remembers of its training set (records T1–T10 of a `.nn` file, spec §3.3).
+/// What a potential remembers of its training set (records T1–T10 of a `.nn` file, aenet trainset.f90, save_TrnSet_info).
 public struct TrainingSetInfo: Sendable, Equatable {
     public var file: String
     public var normalized: Bool

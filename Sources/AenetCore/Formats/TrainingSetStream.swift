@@ -1,6 +1,6 @@
 import Foundation
 
-/// Per-atom energy statistics accumulated exactly as aenet's `ts_write_structure_info` (spec §2.2):
+/// Per-atom energy statistics accumulated exactly as aenet's `ts_write_structure_info` (aenet trainset.f90, ts_write_structure_info):
 /// the average divides by the *announced* structure count, term by term.
 public struct EnergyStatistics: Sendable, Equatable {
     public private(set) var totalAtoms = 0

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads Fortran unformatted sequential records from a memory-mapped file (spec §1).
+/// Reads Fortran unformatted sequential records from a memory-mapped file (gfortran's unformatted sequential records).
 ///
 /// Records are parsed in place; a record may be read only partly (as Fortran allows) — the
 /// next call moves to the next record. Subrecords (> 2 GiB) are rejected with a clear error.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Builds a file of Fortran unformatted sequential records (`[i4 n][n bytes][i4 n]`, little endian),
-/// the framing of every binary file aenet writes (spec §1).
+/// the framing of every binary file aenet writes (gfortran's unformatted sequential records).
 public struct FortranRecordWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     private var recordStart: Int?

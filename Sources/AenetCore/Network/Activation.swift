@@ -1,7 +1,7 @@
 import CVecMath
 import Foundation
 
-/// Activation function of a network layer, with aenet's integer codes (spec §3.1, ff_activate).
+/// Activation function of a network layer, with aenet's integer codes (aenet ext/feedforward.f90, save_Network, ff_activate).
 ///
 /// The constants are aenet's: a = 1.7159, **b = 0.666666666666667** (this literal, not 2/3), c = 0.1.
 public enum Activation: Int32, Sendable, CaseIterable {

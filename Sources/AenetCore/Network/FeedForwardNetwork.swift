@@ -1,4 +1,4 @@
-/// A feed-forward atomic neural network in aenet's layout (spec §3.1, ext/feedforward.f90).
+/// A feed-forward atomic neural network in aenet's layout (aenet ext/feedforward.f90, save_Network, ext/feedforward.f90).
 ///
 /// `layerSizes` = nodes per layer without bias: input (= number of features), hidden layers,
 /// output (always 1 for a potential). `activations[k]` belongs to layer k+2 in aenet's 1-based

@@ -1,4 +1,4 @@
-/// Energies (and forces) of one structure, as predict.x reports them (spec §8.2).
+/// Energies (and forces) of one structure, as predict.x reports them (aenet aenet.f90, aenet_atomic_energy_and_forces).
 public struct Prediction: Sendable {
     /// Coordinates as aenet prints them: wrapped into the cell for periodic structures.
     public var positions: [SIMD3<Double>]
@@ -19,6 +19,11 @@ public final class EvaluationWorkspace: @unchecked Sendable {
     var dx: [Double] = []
     var weights: [Double] = []
     var neighbourGradient: [Double] = []
+    /// Threads for one structure larger than `blockSize` atoms (see `evaluateBlocked`).
+    public var threads = 1
+    /// Structures with more atoms are evaluated in blocks of this many atoms.
+    var blockSize = 2048
+    var blockWorkers: [BlockWorkspace] = []
 
     public init(_ set: PotentialSet) {
         networks = set.potentials.map { NetworkWorkspace(network: $0.network) }
@@ -38,7 +43,10 @@ extension PotentialSet {
         guard n > 0 else { throw AenetError("structure has no atoms", file: file) }
         let types = try typeIndices(of: structure, file: file)
         try checkEnvironments(Set(types), file: file)
-        let search = NeighbourSearch(structure: structure, types: types, cutoff: rcMax, convention: neighbourConvention)
+        let search = try NeighbourSearch(validating: structure, types: types, cutoff: rcMax, convention: neighbourConvention, file: file)
+        if n > ws.blockSize {
+            return try evaluateBlocked(structure, types: types, search: search, forces: forces, file: file, workspace: ws)
+        }
         while ws.hoods.count < n { ws.hoods.append(Neighbourhood()) }
         for i in 0..<n {
             search.neighbours(of: i, into: &ws.hoods[i])

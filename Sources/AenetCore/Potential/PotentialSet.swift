@@ -1,6 +1,6 @@
 /// The potentials of a predict run, one per species of predict.in TYPES (in that order), with
 /// everything precomputed that the evaluator needs per atom: the fingerprint evaluators and the
-/// feature standardization x = (G − avg)/sqrt(cov − avg²) of spec §8.2.
+/// feature standardization x = (G − avg)/sqrt(cov − avg²) of aenet aenet.f90, aenet_atomic_energy_and_forces.
 public struct PotentialSet: Sendable {
     public let types: [String]
     public let potentials: [Potential]
@@ -33,7 +33,7 @@ public struct PotentialSet: Sendable {
                 throw AenetError(.mismatch, "potential for species \(s.atomType), but NETWORKS assigns it to \(types[k])", file: p.path)
             }
             if s.isBehler2011, s.envTypes.firstIndex(of: s.atomType) != k {
-                // aenet registers and evaluates Behler functions under different indices (Q8):
+                // aenet registers and evaluates Behler functions under different indices (compat/DIFFERENCES.md):
                 // it only works when the species sits at the same place in ENV and TYPES.
                 throw AenetError("Behler2011 setup: species \(s.atomType) is at position \((s.envTypes.firstIndex(of: s.atomType) ?? -1) + 1) of ENV \(s.envTypes) but at \(k + 1) in TYPES; aenet gives wrong results or stops here — reorder TYPES to match ENV", file: p.path)
             }
@@ -58,7 +58,7 @@ public struct PotentialSet: Sendable {
 
     /// Loads the potential files named in predict.in.
     public static func load(types: [String], files: [String], legacyChebyshev: Bool = false) throws -> PotentialSet {
-        let pots = try files.map { try Potential.read(path: $0) }
+        let pots = try files.map { try Potential.load(path: $0) }   // binary .nn or ASCII .nn.ascii
         return try PotentialSet(types: types, potentials: pots, legacyChebyshev: legacyChebyshev)
     }
 
@@ -72,7 +72,7 @@ public struct PotentialSet: Sendable {
         }
     }
 
-    /// aenet reads undefined memory when a neighbour species is missing from a setup's ENV (Q36);
+    /// aenet reads undefined memory when a neighbour species is missing from a setup's ENV (compat/DIFFERENCES.md);
     /// refuse such structures instead.
     func checkEnvironments(_ present: Set<Int32>, file: String) throws {
         for t in present {

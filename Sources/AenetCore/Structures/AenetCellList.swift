@@ -2,7 +2,7 @@
 public enum NeighbourConvention: Sendable, Equatable {
     /// Every (j, T) within the cutoff, for any cell shape (default).
     case complete
-    /// aenet 2.0.4's lclist, including the neighbours it loses (quirk Q11, see `AenetCellList`):
+    /// aenet 2.0.4's lclist, including the neighbours it loses (a quirk listed in compat/DIFFERENCES.md, see `AenetCellList`):
     /// for bit-compatible training sets only.
     case aenet204
 }

@@ -1,9 +1,9 @@
-/// All neighbours within a cutoff, over every periodic image (aenet's lclist semantics, spec §5.4).
+/// All neighbours within a cutoff, over every periodic image (aenet's lclist semantics, aenet ext/lclist.f90).
 ///
 /// Entry set: every (j, T) ≠ (i, 0) with |r_j + A·T − r_i|² ≤ (cutoff + 0.001)², images of the
-/// central atom included. Unlike aenet (quirk Q11) the image range is always sufficient, so the list
+/// central atom included. Unlike aenet (compat/DIFFERENCES.md) the image range is always sufficient, so the list
 /// is complete for any cell shape. Entry order follows aenet's single-cell order, which matters for
-/// the Chebyshev stale-spin quirk (Q10): first the images of atom i in T order (T3 outer, T1 inner),
+/// the Chebyshev stale-spin quirk (compat/DIFFERENCES.md): first the images of atom i in T order (T3 outer, T1 inner),
 /// then atoms j = N−1 … 0 (j ≠ i), each with its home image first and then its other images in T order.
 ///
 /// With `convention: .aenet204` the list is aenet 2.0.4's instead, including the entries aenet loses
@@ -22,23 +22,32 @@ public struct NeighbourSearch: Sendable {
     public let lattice: Lattice?
 
     /// Wrapped fractional coordinates (periodic only), used to bound the images per pair.
-    private var fractional: [SIMD3<Double>] = []
+    var fractional: [SIMD3<Double>] = []
     /// (cutoff + tolerance)²: aenet compares squared distances with `<=`.
-    private let cutoff2: Double
+    let cutoff2: Double
     /// Per axis, (cutoff + tolerance)·|b_k| slightly enlarged: the fractional half-width of the sphere.
-    private var halfWidth = SIMD3<Double>(0, 0, 0)
+    var halfWidth = SIMD3<Double>(0, 0, 0)
     /// Per axis, ceil((cutoff + tolerance)·|b_k|): the largest |T_k| that can ever matter
     /// (`.aenet204`: at most aenet's T range).
-    private var bound = SIMD3<Int>(0, 0, 0)
+    var bound = SIMD3<Int>(0, 0, 0)
     /// Images of the central atom within range, in T order; identical for every atom.
-    private var selfImages: [(r: SIMD3<Double>, d2: Double)] = []
+    var selfImages: [(r: SIMD3<Double>, d2: Double)] = []
     public let convention: NeighbourConvention
     /// aenet's candidate grid (`.aenet204` with more than one grid cell only).
     private var cells: AenetCellList?
+    /// Linked cells (`.complete` when the structure spans several bins; `nil`: all pairs).
+    var linkedCells: LinkedCells?
+
+    /// How `.complete` lists are searched (same lists, in the same order, either way).
+    enum Method: Sendable { case automatic, allPairs, linkedCells }
 
     /// `types[i]` = global type index (0-based, into the program's TYPES list) of atom i.
     /// Periodic: coordinates are wrapped into [0,1) fractional first (aenet does this in place).
     public init(structure: Structure, types: [Int32], cutoff: Double, convention: NeighbourConvention = .complete) {
+        self.init(structure: structure, types: types, cutoff: cutoff, convention: convention, method: .automatic)
+    }
+
+    init(structure: Structure, types: [Int32], cutoff: Double, convention: NeighbourConvention, method: Method) {
         precondition(types.count == structure.atomCount, "one type per atom")
         self.types = types
         self.cutoff = cutoff
@@ -58,6 +67,10 @@ public struct NeighbourSearch: Sendable {
                 let list = AenetCellList(lattice: cell, fractional: f, rc: cutoff, periodic: false)
                 if !list.isSingleCell { cells = list }
             }
+            if convention == .complete, method != .allPairs {
+                let grid = LinkedCells(isolated: positions, radius: rc)
+                if method == .linkedCells || Self.worthIt(grid, atoms: positions.count) { linkedCells = grid }
+            }
             return
         }
         fractional = structure.positions.map { Self.wrap(lat.fractional($0)) }
@@ -74,6 +87,11 @@ public struct NeighbourSearch: Sendable {
             bound = pointwiseMin(bound, list.imageRange)
             if !list.isSingleCell { cells = list }
         }
+        if convention == .complete, method != .allPairs,
+           let grid = LinkedCells(fractional: fractional, fractionalHalfWidth: halfWidth, imageBound: bound),
+           method == .linkedCells || Self.worthIt(grid, atoms: positions.count) {
+            linkedCells = grid
+        }
         for t3 in -bound.z...bound.z {
             for t2 in -bound.y...bound.y {
                 for t1 in -bound.x...bound.x where t1 != 0 || t2 != 0 || t3 != 0 {
@@ -83,6 +101,11 @@ public struct NeighbourSearch: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether the linked cells beat the all-pairs loop: several bins and enough atoms.
+    static func worthIt(_ grid: LinkedCells, atoms: Int) -> Bool {
+        grid.nBins.x * grid.nBins.y * grid.nBins.z >= 8 && atoms >= 64
     }
 
     /// aenet's wrap_cooLatt: add or subtract 1 until the coordinate lies in [0,1), so that values
@@ -99,7 +122,7 @@ public struct NeighbourSearch: Sendable {
         return f
     }
 
-    /// The coordinates aenet writes into training sets (spec §2.1, §5.5): wrapped Cartesian
+    /// The coordinates aenet writes into training sets (aenet trainset.f90, ts_write_header/ts_write_structure, aenet ext/xsflib.f90): wrapped Cartesian
     /// positions for periodic structures; for isolated ones the positions shifted so that every
     /// Cartesian minimum becomes 1e-6 Å.
     public static func aenetFrame(_ s: Structure) -> [SIMD3<Double>] {
@@ -119,7 +142,9 @@ public struct NeighbourSearch: Sendable {
         nb.centerType = types[i]
         let ii = Int32(truncatingIfNeeded: i)
         for img in selfImages { nb.append(img.r, d2: img.d2, atom: ii, type: types[i]) }
-        if let cells {
+        if let linkedCells {
+            appendFromCells(linkedCells, of: i, into: &nb)
+        } else if let cells {
             cells.forEachCandidate(of: i) { j in appendImages(of: j, around: i, lattice: lattice, into: &nb) }
         } else {
             for j in stride(from: positions.count - 1, through: 0, by: -1) where j != i {

@@ -22,6 +22,9 @@ public struct Neighbourhood: Sendable {
     /// Global type index of each entry.
     public var type: [Int32] = []
 
+    /// Scratch of the linked-cell search (candidates before sorting); reused, never shrunk.
+    var pending: [PendingNeighbour] = []
+
     /// Capacity of the buffers (entries that can be stored without growing).
     public var capacity: Int { distance.count }
 

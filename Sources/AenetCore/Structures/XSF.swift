@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reader for XCrySDen structure files as aenet reads them (spec §5.5).
+/// Reader for XCrySDen structure files as aenet reads them (aenet ext/xsflib.f90).
 ///
 /// `# total energy = X` and `# cohesive energy = X` lines carry the energies (case-sensitive,
 /// before comment handling); `PRIMVEC` makes the structure periodic; `PRIMCOORD` (count line

@@ -1,4 +1,4 @@
-/// Writer for XSF structure files in a layout aenet's reader (spec §5.5) and ours read back exactly.
+/// Writer for XSF structure files in a layout aenet's reader (aenet ext/xsflib.f90) and ours read back exactly.
 ///
 /// Layout:
 /// ```

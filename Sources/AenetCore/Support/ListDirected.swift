@@ -104,7 +104,7 @@ public enum ListDirected {
 
     /// Blank-separated words where `/` is an ordinary character: how we read paths.
     ///
-    /// aenet reads paths list-directed, so `../Ti.stp` becomes `..` there (spec Q1);
+    /// aenet reads paths list-directed, so `../Ti.stp` becomes `..` there (compat/DIFFERENCES.md);
     /// we keep the whole word and still accept quotes.
     public static func words(_ line: Substring) -> [Substring] {
         split(line, separators: " \t\r", slashEnds: false)

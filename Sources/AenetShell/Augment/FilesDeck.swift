@@ -6,7 +6,7 @@ import Foundation
 /// A generate.in deck split around its FILES block, the way augmentation needs it: the lines before
 /// the FILES keyword (kept verbatim), the structure paths, and the lines after the last path.
 ///
-/// The FILES keyword is found as aenet's count lookup finds it (spec §6.1/6.2, `Deck.find`): the
+/// The FILES keyword is found as aenet's count lookup finds it (aenet input.f90 and ext/io.f90/6.2, `Deck.find`): the
 /// first logical line whose first token is `FILES`, compared case-insensitively. The count is the
 /// first integer of the next logical line; the paths are the next `count` logical lines, each the
 /// whole trimmed line (as `GenerateInput` reads them).

@@ -18,6 +18,8 @@ public final class TrainingSetGenerator {
     public let cutoff: Double
     /// Whether RMIN was given in each setup (only then is it a distance check).
     let rminGiven: [Bool]
+    /// Threads for the atoms of one large structure (set by `run`).
+    var atomThreads = 1
 
     /// `.aenet204` reproduces aenet 2.0.4's incomplete neighbour lists (bit-compatible training sets).
     public let neighbourConvention: NeighbourConvention
@@ -42,7 +44,7 @@ public final class TrainingSetGenerator {
                 throw AenetError("ENV species \(e) is not in the TYPES of the deck \(input.typeNames); ENV and TYPES must agree", file: file)
             }
             if s.isBehler2011, s.envTypes.firstIndex(of: name) != t {
-                throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (spec Q8). Reorder ENV", file: file)
+                throw AenetError("Behler2011 setups need \(name) at the same position in ENV (\(s.envTypes)) as in TYPES (\(input.typeNames)); aenet silently computes wrong values otherwise (compat/DIFFERENCES.md). Reorder ENV", file: file)
             }
             setups.append(s); warnings += parsed.warnings; given.append(parsed.rminGiven)
         }
@@ -79,7 +81,7 @@ public final class TrainingSetGenerator {
             energy = s.totalEnergy ?? 0
             for t in types { energy -= input.atomicEnergies[Int(t)] }
         }
-        let search = NeighbourSearch(structure: s, types: types, cutoff: cutoff, convention: neighbourConvention)
+        let search = try NeighbourSearch(validating: s, types: types, cutoff: cutoff, convention: neighbourConvention, file: path)
         let frame = NeighbourSearch.aenetFrame(s)
         let nsf = types.map { setups[Int($0)].nsf }
         var offsets: [Int] = [], total = 0
@@ -87,15 +89,20 @@ public final class TrainingSetGenerator {
         var values = [Double](repeating: 0, count: total)
         var counts = [Int](repeating: 0, count: s.atomCount)
         var derivs = withDerivatives ? ForcesFileWriter.StructureDerivatives() : nil
+        let inParallel = derivs == nil && atomThreads > 1 && s.atomCount >= Self.parallelAtoms
         try values.withUnsafeMutableBufferPointer { v in
+            if inParallel {
+                try featurizeAtomsInParallel(search: search, types: types, offsets: offsets, values: v.baseAddress!,
+                                             counts: &counts, path: path)
+                return
+            }
             for i in 0..<s.atomCount {
                 search.neighbours(of: i, into: &nb)
                 counts[i] = nb.count
                 let t = Int(types[i])
                 if rminGiven[t] {
                     for j in 0..<nb.count where nb.distance[j] < setups[t].rcMin {
-                        throw AenetError(String(format: "atoms %d and %d are %.4f Å apart, closer than RMIN = %g of the %@ setup; check the structure or lower RMIN",
-                                                i + 1, Int(nb.atomIndex[j]) + 1, nb.distance[j], setups[t].rcMin, setups[t].atomType), file: path)
+                        throw tooClose(i, Int(nb.atomIndex[j]), nb.distance[j], type: t, path: path)
                     }
                 }
                 if derivs != nil {
@@ -119,6 +126,7 @@ public final class TrainingSetGenerator {
 
     /// Runs the whole generation: stdout in aenet's layout, the training set (and `.forces`) on disk.
     public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64) throws {
+        atomThreads = threads
         let files = input.structureFiles
         let started = Date()
         if input.timing {

@@ -3,7 +3,7 @@ import AenetTraining
 import AenetAugment
 import Foundation
 
-/// An aenet input deck (generate.in, train.in, predict.in) and aenet's way of reading it (spec §6.1).
+/// An aenet input deck (generate.in, train.in, predict.in) and aenet's way of reading it (aenet input.f90 and ext/io.f90).
 ///
 /// A *logical* line is a physical line that is neither blank nor starts (after leading blanks)
 /// with `!`, `#` or `%`. A keyword is the first value of a logical line, compared without regard
@@ -96,7 +96,7 @@ public struct Deck: Sendable {
         return x
     }
 
-    /// A word value (path or name): the whole blank-separated word, `/` included (fixes aenet's Q1).
+    /// A word value (path or name): the whole blank-separated word, `/` included (fixes aenet's a quirk listed in compat/DIFFERENCES.md).
     public func word(_ keyword: String) -> String? {
         guard let i = find(keyword), let l = Deck.logical(lines[i]) else { return nil }
         let w = ListDirected.words(l)
@@ -110,7 +110,7 @@ public struct Deck: Sendable {
 }
 
 /// aenet's `io_readval`: case-sensitive search for `key` anywhere in the line (first occurrence),
-/// then the first `=` after it, then the first list-directed value (spec §6.1, quirk Q4).
+/// then the first `=` after it, then the first list-directed value (aenet input.f90 and ext/io.f90, a quirk listed in compat/DIFFERENCES.md).
 enum KeyValue {
     public enum Lookup: Equatable { case absent, noEquals, value(Substring) }
 

@@ -1,7 +1,7 @@
 import AenetCore
 import AenetTraining
 import AenetAugment
-/// The contents of a generate.in deck (spec §6.2).
+/// The contents of a generate.in deck (aenet input.f90, read_InpGenerate).
 public struct GenerateInput: Sendable {
     public var output = "refdata.train"
     public var typeNames: [String] = []
@@ -63,7 +63,7 @@ public struct GenerateInput: Sendable {
         timing = try deck.flag("timing") ?? false
         debug = try deck.flag("debug") ?? false
 
-        // aenet needs upper-case FILES and skips the next physical line (Q2); we take FILES in any
+        // aenet needs upper-case FILES and skips the next physical line (compat/DIFFERENCES.md); we take FILES in any
         // case and read the count and the paths as logical lines.
         guard let filesLine = deck.find("files") else {
             throw AenetError("no FILES block: list the structure files (count, then one path per line)", file: deck.path)

@@ -1,11 +1,11 @@
 import AenetCore
 import AenetTraining
 import AenetAugment
-/// predict.in (spec §6.4; aenet's read_InpPredict).
+/// predict.in (aenet input.f90, read_InpPredict; aenet's read_InpPredict).
 ///
 /// Differences from aenet, all in the direction of accepting more: species names in TYPES may
-/// be indented (Q5), NETWORKS paths keep their `/` (Q1), an unknown VERBOSITY word means
-/// `normal` (Q32), and a bad value gives an error naming the line instead of a runtime abort.
+/// be indented (compat/DIFFERENCES.md), NETWORKS paths keep their `/` (compat/DIFFERENCES.md), an unknown VERBOSITY word means
+/// `normal` (compat/DIFFERENCES.md), and a bad value gives an error naming the line instead of a runtime abort.
 public struct PredictInput: Sendable {
     /// Options of the RELAX keyword's key=value line.
     public struct Relax: Sendable, Equatable {

@@ -3,7 +3,7 @@ import AenetTraining
 import AenetAugment
 import Foundation
 
-/// Reader of structural-fingerprint setup files (`*.stp`, spec §4).
+/// Reader of structural-fingerprint setup files (`*.stp`, aenet sfsetup.f90, read_Setup_parameters).
 enum SetupFile {
     /// A parsed setup with what aenet would only have printed.
     public struct Parsed: Sendable {

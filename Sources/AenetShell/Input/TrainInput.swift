@@ -17,7 +17,7 @@ public struct NetworkSpec: Sendable, Equatable {
     }
 }
 
-/// Everything train.in says (spec §6.3), read the way aenet reads it, with clear errors where
+/// Everything train.in says (aenet input.f90, read_InpTrain), read the way aenet reads it, with clear errors where
 /// aenet would crash or silently misbehave.
 public struct TrainInput: Sendable {
     public var trainingSet: String
@@ -126,7 +126,7 @@ public struct TrainInput: Sendable {
     }
 
     /// All `key=value` pairs of a line (exact keys; aenet's substring search confuses
-    /// `lambda` with `lambda0`, quirk Q4).
+    /// `lambda` with `lambda0`, a quirk listed in compat/DIFFERENCES.md).
     static func keyValues(_ line: Substring, deck: Deck, line index: Int) throws -> [String: Double] {
         var out: [String: Double] = [:]
         var rest = line[...]

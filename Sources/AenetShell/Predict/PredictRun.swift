@@ -24,6 +24,8 @@ public struct PredictRun: Sendable {
     public var errorCSV: String?
     /// Write each relaxed structure as XSF into this directory (same base name).
     public var relaxedDirectory: String?
+    /// Print the virial and stress tensor after the energies (`predict --stress`, beyond aenet).
+    public var stress = false
 
     public init(input: PredictInput, potentials: PotentialSet, files: [String],
                 threads: Int = RunPolicy.workerThreads) {
@@ -45,6 +47,8 @@ public struct PredictRun: Sendable {
         }
         var errors = ReferenceErrors(), failed = 0, printed = 0
         let workers = (0..<threads).map { _ in EvaluationWorkspace(potentials) }
+        for w in workers { w.threads = threads }   // large structures use all threads themselves
+        let stressWorkers = stress ? (0..<threads).map { _ in AtomWorkspace(potentials) } : []
         let block = 32 * threads
         var start = 0
         while start < files.count {
@@ -55,7 +59,8 @@ public struct PredictRun: Sendable {
                 var k = w
                 while k < range.count {
                     results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
-                                              set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w])
+                                              set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w],
+                                              stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w])
                     k += workers.count
                 }
             }
@@ -79,7 +84,7 @@ public struct PredictRun: Sendable {
 
     /// Reads, evaluates (and relaxes) one structure and renders its text.
     static func process(number: Int, file: String, set: PotentialSet, input: PredictInput, printer: PredictOutput,
-                        relaxedDirectory: String?, ws: EvaluationWorkspace) -> Outcome {
+                        relaxedDirectory: String?, ws: EvaluationWorkspace, stressWorkspace: AtomWorkspace? = nil) -> Outcome {
         do {
             var s = try XSF.read(path: file)
             let reference = s
@@ -100,6 +105,7 @@ public struct PredictRun: Sendable {
                 }
             }
             text += printer.energies(p)
+            if let sws = stressWorkspace { text += printer.stress(virial: try set.virial(s, file: file, workspace: sws).virial, structure: s) }
             // Errors compare the structure as given, not the relaxed one.
             return Outcome(text: text, structure: input.relax == nil ? reference : nil, prediction: p)
         } catch {

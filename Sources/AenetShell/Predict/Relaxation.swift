@@ -13,7 +13,7 @@ struct Relaxation: Sendable {
 }
 
 extension PotentialSet {
-    /// Geometry optimisation with BFGS in Cartesian coordinates (spec §8.4, done correctly).
+    /// Geometry optimisation with BFGS in Cartesian coordinates (aenet predict.F90 and optimize.f90, done correctly).
     ///
     /// This is deliberately not training's L-BFGS (AenetTraining/Methods/BFGS.swift): a structure
     /// has a few hundred coordinates, so a dense inverse Hessian with a per-atom step cap (`dmax`)

@@ -3,7 +3,7 @@ import AenetTraining
 import AenetAugment
 import Foundation
 
-/// predict.x's stdout, column for column (spec §8.3; predict.F90 print_fileinfo,
+/// predict.x's stdout, column for column (aenet predict.F90; predict.F90 print_fileinfo,
 /// print_coordinates, print_energy), so that existing parsers of predict.out keep working.
 struct PredictOutput: Sendable {
     public var verbosity: Int

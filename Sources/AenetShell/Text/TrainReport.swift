@@ -3,7 +3,7 @@ import AenetTraining
 import AenetAugment
 import Foundation
 
-/// train.x's stdout text (spec §7.4, §7.8), so that our train.out reads like aenet's.
+/// train.x's stdout text (aenet train.f90, aenet train.f90), so that our train.out reads like aenet's.
 enum TrainReport {
     public static func banner(_ title: String, date: Date = Date()) -> String {
         let blank = " " + String(repeating: " ", count: 70)
@@ -66,7 +66,7 @@ enum TrainReport {
         " " + FortranFormat.i(epoch, 5) + "  " + v.map { FortranFormat.es($0, 14, 6) }.joined(separator: "  ") + " <\n"
     }
 
-    /// Heading line of energies.train/test (§7.7).
+    /// Heading line of energies.train/test (aenet train.f90, save_all_energies).
     public static func energiesHeader(species: [String]) -> String {
         var h = "  Ref(eV)        ANN(eV)      #atoms  Ref(eV/atom)   ANN(eV/atom) Ref-ANN(eV/atom)    Cost-Func"
         // aenet appends trim('  #'//name) per species, then four blanks and the path label.

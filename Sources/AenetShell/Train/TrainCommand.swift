@@ -5,7 +5,7 @@ import COpenBLAS
 import Foundation
 
 /// train.x: reads train.in, normalizes/loads the training set, sets up the networks, splits off
-/// the test set, trains and writes aenet's outputs (spec §7). stdout keeps aenet's layout;
+/// the test set, trains and writes aenet's outputs (aenet train.f90). stdout keeps aenet's layout;
 /// warnings and progress go to stderr.
 public final class TrainCommand {
     public let input: TrainInput
@@ -52,7 +52,7 @@ public final class TrainCommand {
         try TrainLoop(command: self).run()
     }
 
-    /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (spec §2.4).
+    /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
     func openTrainingSet() throws {
         let fm = FileManager.default
         let raw = input.trainingSet, scaled = raw + ".scaled"
@@ -149,7 +149,7 @@ public final class TrainCommand {
         if verbose { out.write("\n") }
     }
 
-    /// decide_testing_set with train.rngstate (spec §7.3), then the in-memory subsets.
+    /// decide_testing_set with train.rngstate (aenet train.f90, decide_testing_set), then the in-memory subsets.
     func splitTestSet() throws {
         let n = set.data.structureCount
         var restarted = false

@@ -4,7 +4,7 @@ import AenetAugment
 import Foundation
 
 /// The epoch loop of train.x and what follows it: table, snapshots, restart file, STOP file,
-/// energies files, final networks (spec §7.1, §7.4, §7.6, §7.7).
+/// energies files, final networks (aenet train.f90, aenet train.f90, aenet train.f90, aenet train.f90, save_all_energies).
 struct TrainLoop {
     let c: TrainCommand
 

@@ -47,7 +47,7 @@ public struct TrainingSetComparison: Sendable {
                   && x.nsf == y.nsf && x.sf == y.sf && x.sfEnv == y.sfEnv && x.neval == y.neval,
                   "\(at): setup fields differ")
             if !x.description.allSatisfy({ $0 == " " }) || !y.description.allSatisfy({ $0 == " " }) {
-                // aenet writes garbage when a setup has no DESCR (Q13); compare only real text.
+                // aenet writes garbage when a setup has no DESCR (compat/DIFFERENCES.md); compare only real text.
                 if x.description.contains("$$") || y.description.contains("$$") {
                     check(x.description == y.description, "\(at): description differs")
                 }

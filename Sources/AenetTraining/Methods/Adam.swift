@@ -1,7 +1,7 @@
 import AenetCore
 import Foundation
 
-/// Adam (spec §7.5): m ← b1·m + (1−b1)·g, v ← b2·v + (1−b2)·g², w −= μ·m̂/(√v̂ + ε), with the
+/// Adam (aenet optimize.f90): m ← b1·m + (1−b1)·g, v ← b2·v + (1−b2)·g², w −= μ·m̂/(√v̂ + ε), with the
 /// step counter t starting at 1 and persisting over epochs as in aenet.
 struct Adam: Sendable {
     public var mu, b1, b2, eps: Double

@@ -1,7 +1,7 @@
 import AenetCore
 import Foundation
 
-/// The extended Kalman filter of aenet (spec §7.5): weights in consecutive groups of `wgroup`, each
+/// The extended Kalman filter of aenet (aenet optimize.f90): weights in consecutive groups of `wgroup`, each
 /// with its own covariance P (initially I/state); per structure with error e and Jacobian J = ∂E_nn/∂w:
 /// B = P·J, A = Jᵀ·B + λ, K = B/A, w += K·e, P ← (P − K·Bᵀ)/λ (+ pnoise on the diagonal),
 /// then λ ← λ0·(λ − 1) + 1.

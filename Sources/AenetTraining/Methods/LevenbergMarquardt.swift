@@ -2,7 +2,7 @@ import AenetCore
 import COpenBLAS
 import Foundation
 
-/// Levenberg–Marquardt on batches of structures (spec §7.5): with J the nw × B matrix of
+/// Levenberg–Marquardt on batches of structures (aenet optimize.f90): with J the nw × B matrix of
 /// Dw = ∂dE/∂w and dE the errors, solve (J·Jᵀ + μI)·Δ = J·dE by Cholesky and set w ← w − Δ.
 /// If the batch error rose, μ ← μ·adjust and the step is retried (at most 5 times); after an
 /// improvement μ ← max(μ/adjust, μmin). Unlike aenet, the trial step is judged on the same batch.

@@ -4,4 +4,5 @@
    y may alias x. Results agree with glibc's scalar functions to a few ulp. */
 void cvm_tanh(const double *x, double *y, long n);
 void cvm_exp(const double *x, double *y, long n);
+void cvm_cos(const double *x, double *y, long n);
 #endif
