@@ -188,7 +188,16 @@ def classify(rc, out, err, d, before, nn_before, protect, tool):
     if rc != 0:
         if protect and nn_bytes(d) != nn_before: return "lostwork"
         return "clean" if "error:" in err.lower() else "crash"
-    if re.search(r"\b(NaN|nan|Infinity|-?inf)\b", out): return "garbage"
+    # NaN/inf printed as a number; the same word echoed from a mutated input (a DESCR text, an
+    # OUTPUT name) is not garbage: count only occurrences beyond those in the text inputs.
+    pat = re.compile(r"\b(NaN|nan|Infinity|-?inf)\b")
+    echoed = 0
+    for root, ds, fs in os.walk(d):
+        for f in fs:
+            if f.endswith((".in", ".stp", ".xsf")):
+                try: echoed += len(pat.findall(open(os.path.join(root, f), errors="replace").read()))
+                except OSError: pass
+    if len(pat.findall(out)) > echoed: return "garbage"
     after = snapshot(d)
     for f, t in after.items():
         if before.get(f) != t and (f.endswith(".nn") or f.endswith(".train") or f.endswith(".restart") or f.endswith(".scaled")):
