@@ -49,6 +49,10 @@ public enum Augmentation {
             guard factor.isFinite, factor > 0 else {
                 throw AenetError("the augmentation factor a must be a positive number (got \(factor))")
             }
+            guard factor <= Augmentation.maxFactor else {
+                throw AenetError("the augmentation factor a = \(factor) is above the limit \(Int(Augmentation.maxFactor))")
+            }
+            guard delta <= 10 else { throw AenetError("the displacement delta = \(delta) Å is implausibly large (limit 10 Å)") }
             if case let .randomAll(r, _) = strategy, !(r.isFinite && r > 0) {
                 throw AenetError("the maximum displacement must be a positive number of Å (got \(r))")
             }
@@ -77,6 +81,20 @@ public enum Augmentation {
     }
 
     /// The number of children asked for: ⌈a·N⌉.
+    /// Largest augmentation factor and number of children of one run.
+    public static let maxFactor = 1_000_000.0
+    public static let maxChildren = 10_000_000
+
+    /// Refuses a run that would make more than `maxChildren` children, saying how much it would write.
+    public static func checkSize(parents: [Int], factor: Double) throws {
+        let children = factor * Double(parents.count)
+        let meanAtoms = parents.isEmpty ? 0 : Double(parents.reduce(0, +)) / Double(parents.count)
+        guard children <= Double(maxChildren) else {
+            let gb = children * (200 + 130 * meanAtoms) / 1e9
+            throw AenetError(.invalidInput, String(format: "a = %g with %d parents would make %.3g children (about %.3g GB of XSF files); the limit is %d children — use a smaller factor", factor, parents.count, children, gb, maxChildren))
+        }
+    }
+
     public static func requestedCount(parents: Int, factor: Double) -> Int {
         ceilCount(factor * Double(parents))
     }

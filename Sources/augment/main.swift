@@ -46,10 +46,10 @@ struct AugmentCommand: ParsableCommand {
     @Argument(help: "The existing generate.in whose FILES are the parent structures.")
     var deck: String
 
-    @Option(help: "Displacement δ in Å (> 0); the paper used values around 0.01–0.05 Å.")
+    @Option(parsing: .unconditional, help: "Displacement δ in Å (> 0); the paper used values around 0.01–0.05 Å.")
     var delta: Double
 
-    @Option(help: "Augmentation factor a (> 0): ⌈a·N⌉ new structures for N parents; fractions allowed.")
+    @Option(parsing: .unconditional, help: "Augmentation factor a (> 0): ⌈a·N⌉ new structures for N parents; fractions allowed.")
     var factor: Double
 
     @Option(help: "New directory for the new XSF files (must not exist, or be empty).")
@@ -68,19 +68,19 @@ struct AugmentCommand: ParsableCommand {
         valueName: "single|random"))
     var strategy: StrategyName = .single
 
-    @Option(help: "random strategy: largest displacement of any atom in Å (default: --delta).")
+    @Option(parsing: .unconditional, help: "random strategy: largest displacement of any atom in Å (default: --delta).")
     var maxDisplacement: Double?
 
-    @Option(help: "random strategy: seed of the random displacements (same seed, same files).")
+    @Option(parsing: .unconditional, help: "random strategy: seed of the random displacements (same seed, same files).")
     var seed: UInt64 = 1
 
     @Option(help: "Also write a tab-separated table child → parent, moved atom, displacement, max |δr|, ΔE, split set.")
     var provenance: String?
 
-    @Option(help: "Parent-level split: put this percentage of the parents in a separate test deck (<output stem>.test.in; the rest, with their children, in <output stem>.train.in), so that a parent and its children always land on the same side. The OUTPUT names in the two decks get -train/-test.")
+    @Option(parsing: .unconditional, help: "Parent-level split: put this percentage of the parents in a separate test deck (<output stem>.test.in; the rest, with their children, in <output stem>.train.in), so that a parent and its children always land on the same side. The OUTPUT names in the two decks get -train/-test.")
     var testPercent: Double?
 
-    @Option(help: "Seed for choosing the test parents of --test-percent.")
+    @Option(parsing: .unconditional, help: "Seed for choosing the test parents of --test-percent.")
     var splitSeed: UInt64 = 0
 
     @Flag(help: "With --test-percent: also list the test parents' children in the test deck (default: parents only, since children's energies are approximations).")

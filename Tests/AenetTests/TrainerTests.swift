@@ -72,10 +72,15 @@ func restartContinuesExactly(_ m: MethodChoice) throws {
     let a = try Trainer(evaluator: LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1), train: data, method: m,
                         sampling: .random, l2: 0, rng: GfortranRandom(clock: 3))
     for _ in 0..<3 { _ = a.epoch() }
-    try TrainRestart.write(a, epoch: 3, finished: false, path: path)
+    let id = TrainRestart.Identity(deck: 1, trainingSet: 2, networks: 3)
+    try TrainRestart.write(a, epoch: 3, finished: false, identity: id, path: path)
     let b = try Trainer(evaluator: LossEvaluator(networks: syntheticNetworks(.tanh), threads: 1), train: data, method: m,
                         sampling: .random, l2: 0, rng: GfortranRandom(clock: 99))
-    let (state, note) = try TrainRestart.read(into: b, path: path)
+    for other in [TrainRestart.Identity(deck: 9, trainingSet: 2, networks: 3), TrainRestart.Identity(deck: 1, trainingSet: 9, networks: 3),
+                  TrainRestart.Identity(deck: 1, trainingSet: 2, networks: 9)] {
+        #expect(throws: AenetError.self, "a restart of another run is refused") { try TrainRestart.read(into: b, path: path, identity: other) }
+    }
+    let (state, note) = try TrainRestart.read(into: b, path: path, identity: id)
     #expect(note == nil)
     #expect(state?.epoch == 3)
     for _ in 0..<3 { _ = a.epoch(); _ = b.epoch() }

@@ -21,6 +21,9 @@ extension FingerprintSetup {
     /// The evaluator of this setup for a program whose species list is `globalTypes`.
     /// `legacyChebyshev` selects aenet 2.0.0–2.0.3's angular domain (`ChebyshevConvention`).
     public func makeFingerprint(globalTypes: [String], legacyChebyshev: Bool = false) throws -> any Fingerprint {
+        if (isChebyshev || isBehler2011), let problem = basisProblem() {
+            throw AenetError(.corruptFile, "unusable fingerprint setup for species \(atomType): \(problem)")
+        }
         let local = localTypes(globalTypes: globalTypes)
         if isChebyshev {
             let p = chebyshevParameters

@@ -86,14 +86,14 @@ extension FingerprintSetup {
         var rec = try r.next(); s.description = try rec.string(min(rec.count, 1024))
         rec = try r.next(); s.atomType = try rec.string(min(rec.count, 2))
         rec = try r.next(); let nenv = try rec.int()
-        guard (0...1000).contains(nenv) else { throw r.failure("implausible number of environment species \(nenv)") }
+        guard (1...SetupLimits.maxEnvironmentSpecies).contains(nenv) else { throw r.failure("implausible number of environment species \(nenv)") }
         rec = try r.next(); s.envTypes = try (0..<nenv).map { _ in try rec.string(2) }
         rec = try r.next(); s.rcMin = try rec.double()
         rec = try r.next(); s.rcMax = try rec.double()
         rec = try r.next(); s.sfType = try rec.string(min(rec.count, 100))
         rec = try r.next(); s.nsf = try rec.int()
         rec = try r.next(); s.nsfParam = try rec.int()
-        guard (0...1_000_000).contains(s.nsf), s.nsfParam == 4 else { throw r.failure("corrupt fingerprint setup (nsf \(s.nsf), nsfparam \(s.nsfParam))") }
+        guard (1...SetupLimits.maxFunctions).contains(s.nsf), s.nsfParam == 4 else { throw r.failure("corrupt fingerprint setup (nsf \(s.nsf), nsfparam \(s.nsfParam))") }
         rec = try r.next(); s.sf = try rec.ints(s.nsf)
         rec = try r.next(); s.sfParam = try rec.doubles(4 * s.nsf)
         rec = try r.next(); s.sfEnv = try rec.ints(2 * s.nsf)
@@ -102,6 +102,7 @@ extension FingerprintSetup {
         rec = try r.next(); s.sfvalMax = try rec.doubles(s.nsf)
         rec = try r.next(); s.sfvalAvg = try rec.doubles(s.nsf)
         rec = try r.next(); s.sfvalCov = try rec.doubles(s.nsf)
+        if let problem = s.limitProblem() { throw r.failure("unusable fingerprint setup for \(s.atomType): \(problem) (corrupt file)") }
         return s
     }
 }

@@ -70,7 +70,11 @@ public struct TrainingSetStructure: Sendable, Equatable {
         let path = try rec.restAsString()
         rec = try r.next(); let nAtoms = try rec.int(); let typeCount = try rec.int()
         guard nAtoms > 0, nAtoms < 10_000_000 else { throw r.failure("implausible atom count \(nAtoms)") }
+        guard (1...nTypes).contains(typeCount) else { throw r.failure("structure species count \(typeCount) outside 1…\(nTypes)") }
         rec = try r.next(); let energy = try rec.double()
+        guard energy.isFinite else { throw r.failure("structure energy is NaN or infinite") }
+        // Each atom takes at least 5 records (≥ 5·8 bytes of markers): more atoms than the file can hold is corruption.
+        guard nAtoms <= r.remainingBytes / 40 else { throw r.failure("atom count \(nAtoms) exceeds what the rest of the file can hold (truncated or corrupt)") }
         var s = TrainingSetStructure(path: path, typeCount: typeCount, energy: energy, types: [], coordinates: [],
                                      forces: [], fingerprints: [], fingerprintOffsets: [])
         s.types.reserveCapacity(nAtoms); s.coordinates.reserveCapacity(3 * nAtoms); s.forces.reserveCapacity(3 * nAtoms)
@@ -87,6 +91,9 @@ public struct TrainingSetStructure: Sendable, Equatable {
             s.fingerprintOffsets.append(o)
             s.fingerprints.append(contentsOf: repeatElement(0, count: n))
             try s.fingerprints.withUnsafeMutableBufferPointer { try rec.doubles(n, into: $0.baseAddress! + o) }
+        }
+        guard s.coordinates.allSatisfy(\.isFinite), s.forces.allSatisfy(\.isFinite), s.fingerprints.allSatisfy(\.isFinite) else {
+            throw r.failure("structure \(path) has NaN or infinite coordinates, forces or fingerprints")
         }
         return s
     }
@@ -120,6 +127,7 @@ public struct TrainingSetFooter: Sendable, Equatable {
     public static func read(from r: FortranRecordReader, typeCount: Int) throws -> TrainingSetFooter {
         var rec = try r.next(); let n = try rec.int()
         rec = try r.next(); let av = try rec.double(), mn = try rec.double(), mx = try rec.double()
+        guard n >= 0, av.isFinite, mn.isFinite, mx.isFinite else { throw r.failure("corrupt footer statistics (atoms \(n), energies \(av), \(mn), \(mx))") }
         rec = try r.next(); let has = try rec.logical()
         var setups: [FingerprintSetup]?
         if has {
@@ -127,9 +135,10 @@ public struct TrainingSetFooter: Sendable, Equatable {
             for _ in 0..<typeCount {
                 rec = try r.next(); let t = try rec.int() - 1
                 guard (0..<typeCount).contains(t) else { throw r.failure("setup for type \(t + 1) outside 1…\(typeCount)") }
+                guard list[t] == nil else { throw r.failure("a second setup for type \(t + 1) (corrupt footer)") }
                 list[t] = try FingerprintSetup.read(from: r)
             }
-            setups = list.map { $0! }
+            setups = list.compactMap { $0 }
         }
         return TrainingSetFooter(totalAtoms: n, averageEnergy: av, minimumEnergy: mn, maximumEnergy: mx, setups: setups)
     }
@@ -150,11 +159,15 @@ extension TrainingSetHeader {
         var rec = try r.next(); let nTypes = try rec.int()
         guard (1...1000).contains(nTypes) else { throw r.failure("implausible number of species \(nTypes): not a training-set file?") }
         rec = try r.next(); let nStrucs = try rec.int()
+        guard nStrucs >= 0 else { throw r.failure("negative structure count \(nStrucs) (corrupt file)") }
         rec = try r.next(); let names = try (0..<nTypes).map { _ in try rec.string(2) }
         rec = try r.next(); let energies = try rec.doubles(nTypes)
         rec = try r.next(); let normalized = try rec.logical()
         rec = try r.next(); let scale = try rec.double()
         rec = try r.next(); let shift = try rec.double()
+        guard energies.allSatisfy(\.isFinite), scale.isFinite, shift.isFinite, scale != 0 || !normalized else {
+            throw r.failure("header energies, scale or shift are NaN, infinite or zero (corrupt file)")
+        }
         return TrainingSetHeader(typeNames: names, atomicEnergies: energies, structureCount: nStrucs,
                                  normalized: normalized, scale: scale, shift: shift)
     }

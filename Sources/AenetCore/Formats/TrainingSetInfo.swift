@@ -54,6 +54,9 @@ public struct TrainingSetInfo: Sendable, Equatable {
         rec = try r.next(); let atoms = try rec.int()
         rec = try r.next(); let strucs = try rec.int()
         rec = try r.next(); let mn = try rec.double(), mx = try rec.double(), av = try rec.double()
+        guard scale.isFinite, scale != 0, shift.isFinite, energies.allSatisfy(\.isFinite), atoms >= 0, strucs >= 0 else {
+            throw r.failure("training-set info has an unusable scale, shift, energy or count (corrupt file)")
+        }
         return TrainingSetInfo(file: file, normalized: normalized, scale: scale, shift: shift, typeNames: names,
                                atomicEnergies: energies, totalAtoms: atoms, structureCount: strucs,
                                minimumEnergy: mn, maximumEnergy: mx, averageEnergy: av)

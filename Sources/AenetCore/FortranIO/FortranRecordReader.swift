@@ -22,6 +22,8 @@ public final class FortranRecordReader {
     public init(data: Data, name: String = "<memory>") { self.data = data; self.path = name }
 
     public var atEnd: Bool { offset >= data.count }
+    /// Bytes after the current position (for checking claimed counts before allocating).
+    public var remainingBytes: Int { max(0, data.count - offset) }
 
     /// Byte offset of the next record (to come back to it with `seek`).
     public var position: Int { offset }

@@ -92,6 +92,9 @@ extension FeedForwardNetwork {
 
     /// Reads the 9 records of aenet's load_Network, checking that the stored sizes and offsets
     /// agree with the architecture (a truncated or foreign file fails here, not later).
+    /// Largest network read from a file (8 bytes each: 800 MB).
+    public static let maxWeights = 100_000_000
+
     public static func read(from r: FortranRecordReader) throws -> FeedForwardNetwork {
         var rec = try r.next(); let nl = try rec.int()
         guard (2...1000).contains(nl) else { throw r.failure("implausible number of network layers \(nl) (not an aenet potential?)") }
@@ -111,11 +114,28 @@ extension FeedForwardNetwork {
         }
         rec = try r.next(); let iw = try rec.ints(nl)
         rec = try r.next(); let iv = try rec.ints(nl)
+        // Size the network only after its claimed size agrees with the layers (without overflow)
+        // and with the file: a corrupt layer claim must not allocate.
+        var expected = 0
+        for k in 0..<(nl - 1) {
+            let (p, o1) = (sizes[k] + 1).multipliedReportingOverflow(by: sizes[k + 1])
+            let (sum, o2) = expected.addingReportingOverflow(p)
+            guard !o1, !o2 else { throw r.failure("network layers \(sizes) are too large (corrupt file)") }
+            expected = sum
+        }
+        guard expected == wsize, wsize <= maxWeights else {
+            throw r.failure("network sizes disagree with its layers \(sizes) or exceed \(maxWeights) weights (corrupt file)")
+        }
         var net = try FeedForwardNetwork(layerSizes: sizes, activations: acts)
         guard net.weightCount == wsize, net.valueCount == nvalues, net.weightOffsets == iw, net.valueOffsets == iv else {
             throw r.failure("network sizes disagree with its layers \(sizes) (corrupt file)")
         }
-        rec = try r.next(); net.weights = try rec.doubles(wsize)
+        rec = try r.next()
+        guard rec.count == 8 * wsize else { throw r.failure("weight record holds \(rec.count) bytes, \(8 * wsize) expected (corrupt file)") }
+        net.weights = try rec.doubles(wsize)
+        guard net.weights.allSatisfy(\.isFinite) else {
+            throw r.failure("the network weights contain NaN or infinite values (a diverged training run?); use an earlier snapshot")
+        }
         return net
     }
 

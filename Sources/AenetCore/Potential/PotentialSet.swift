@@ -37,7 +37,8 @@ public struct PotentialSet: Sendable {
                 // it only works when the species sits at the same place in ENV and TYPES.
                 throw AenetError("Behler2011 setup: species \(s.atomType) is at position \((s.envTypes.firstIndex(of: s.atomType) ?? -1) + 1) of ENV \(s.envTypes) but at \(k + 1) in TYPES; aenet gives wrong results or stops here — reorder TYPES to match ENV", file: p.path)
             }
-            fps.append(try s.makeFingerprint(globalTypes: types, legacyChebyshev: legacyChebyshev))
+            do { fps.append(try s.makeFingerprint(globalTypes: types, legacyChebyshev: legacyChebyshev)) }
+            catch let e as AenetError { throw AenetError(e.kind, e.message, file: p.path) }
             let (shift, scale, constant) = s.featureScaling()
             for g in constant {
                 warn.append("\(p.path): fingerprint function \(g + 1) of \(s.atomType) has zero variance in the training set (is a species missing from the reference data?); it is set to 0 as in aenet")

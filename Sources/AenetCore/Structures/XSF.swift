@@ -58,7 +58,7 @@ public enum XSF {
                   let eq = line[keyRange.upperBound...].firstIndex(of: "="),
                   let tok = ListDirected.values(line[line.index(after: eq)...]).first,
                   let v = ListDirected.double(tok) else {
-                throw AenetError("cannot read the value of '\(key)'", file: path, line: lineNo)
+                throw AenetError("cannot read the value of '\(key)' (a finite number)", file: path, line: lineNo)
             }
             return v
         }
@@ -66,7 +66,10 @@ public enum XSF {
             guard lineNo < lines.count else { throw AenetError("file ends inside PRIMVEC", file: path, line: lineNo) }
             ListDirected.valueRanges(b, lines[lineNo], into: &tokens)
             let v = tokens.prefix(3).compactMap { ListDirected.double(b, $0) }
-            guard v.count == 3 else { throw AenetError("expected three numbers (a lattice vector)", file: path, line: lineNo + 1) }
+            guard v.count == 3 else { throw AenetError("expected three finite numbers (a lattice vector)", file: path, line: lineNo + 1) }
+            guard v.allSatisfy({ abs($0) <= XSFLimits.maxCoordinate }) else {
+                throw AenetError("lattice vector component beyond \(XSFLimits.maxCoordinate) Å", file: path, line: lineNo + 1)
+            }
             return SIMD3(v[0], v[1], v[2])
         }
         func readAtoms(from start: Int) throws -> Int {
@@ -86,8 +89,14 @@ public enum XSF {
                     }
                 }
                 guard got == need - 1 else {
-                    throw AenetError(hasForces ? "expected 'symbol x y z Fx Fy Fz'" : "expected 'symbol x y z'",
+                    throw AenetError(hasForces ? "expected 'symbol x y z Fx Fy Fz' (finite numbers)" : "expected 'symbol x y z' (finite numbers)",
                                      file: path, line: n + 1)
+                }
+                guard abs(nums[0]) <= XSFLimits.maxCoordinate, abs(nums[1]) <= XSFLimits.maxCoordinate, abs(nums[2]) <= XSFLimits.maxCoordinate else {
+                    throw AenetError("coordinate beyond \(XSFLimits.maxCoordinate) Å", file: path, line: n + 1)
+                }
+                guard positions.count < XSFLimits.maxAtoms else {
+                    throw AenetError("more than \(XSFLimits.maxAtoms) atoms", file: path, line: n + 1)
                 }
                 species.append(ListDirected.speciesName(b, tokens[0]))
                 positions.append(SIMD3(nums[0], nums[1], nums[2]))
@@ -121,4 +130,12 @@ public enum XSF {
         return Structure(lattice: lattice, species: species, positions: positions,
                          forces: hasForces ? forces : nil, totalEnergy: totalEnergy, cohesiveEnergy: cohesiveEnergy)
     }
+}
+
+/// Limits of what the XSF reader accepts (beyond them a structure is refused with its line).
+public enum XSFLimits {
+    /// |coordinate| and |lattice vector component| in Å.
+    public static let maxCoordinate = 1.0e6
+    /// Atoms per structure.
+    public static let maxAtoms = 10_000_000
 }

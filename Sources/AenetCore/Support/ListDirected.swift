@@ -86,7 +86,7 @@ public enum ListDirected {
             buf[r.count] = 0
             var endp: UnsafeMutablePointer<CChar>?
             let v = strtod(buf.baseAddress!, &endp)
-            return endp == buf.baseAddress! + r.count ? v : nil
+            return endp == buf.baseAddress! + r.count && v.isFinite ? v : nil   // 1e999 is no number here
         }
     }
 
@@ -129,7 +129,8 @@ public enum ListDirected {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let first = text.first, first.isNumber || first == "-" || first == "+" || first == "." else { return nil }
         if text.lowercased().contains("n") { return nil } // no inf/nan in decks
-        return Double(text)
+        guard let v = Double(text), v.isFinite else { return nil }   // 1e999 overflows: refused, not inf
+        return v
     }
 
     /// A Fortran integer: digits with an optional sign, no decimal point.

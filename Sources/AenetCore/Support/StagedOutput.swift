@@ -48,8 +48,12 @@ public final class StagedFile {
         try Staging.refuseExisting(path, overwrite: overwrite)
         self.path = path
         tmpPath = Staging.temporaryPath(for: path)
+        TemporaryRegistry.removeStale(near: path)
+        TemporaryRegistry.register(tmpPath)
         guard let h = fopen(tmpPath, "wb") else {
-            throw AenetError(.io, "cannot create file: \(FileOutput.errnoText()) (is the directory there and writable?)", file: path)
+            let reason = FileOutput.errnoText()
+            TemporaryRegistry.unregister(tmpPath)
+            throw AenetError(.io, "cannot create file: \(reason) (is the directory there and writable?)", file: path)
         }
         handle = h
     }
@@ -58,13 +62,14 @@ public final class StagedFile {
 
     public func write(_ bytes: [UInt8]) throws {
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        guard n == bytes.count else { throw AenetError(.io, "write failed: \(FileOutput.errnoText())", file: path) }
+        guard n == bytes.count else { throw AenetError(.io, "write failed: \(FileOutput.errnoText()) (disk full?)", file: path) }
     }
 
     /// Closes the file and moves it into place (replacing an older file of that name).
     public func commit() throws {
         guard !finished else { return }
         finished = true
+        defer { TemporaryRegistry.unregister(tmpPath) }
         guard fflush(handle) == 0, fclose(handle) == 0 else {
             let reason = FileOutput.errnoText()
             unlink(tmpPath)
@@ -83,6 +88,7 @@ public final class StagedFile {
         finished = true
         fclose(handle)
         unlink(tmpPath)
+        TemporaryRegistry.unregister(tmpPath)
     }
 }
 
@@ -100,9 +106,11 @@ public final class StagedOutputs {
     /// Creates the temporary directory that will become `final` and returns its path.
     public func directory(final: String) throws -> String {
         let temp = Staging.temporaryPath(for: final)
+        TemporaryRegistry.removeStale(near: final)
         guard mkdir(temp, 0o755) == 0 else {
             throw AenetError(.io, "cannot create a directory next to it: \(FileOutput.errnoText())", file: final)
         }
+        TemporaryRegistry.register(temp, directory: true)
         items.append((temp, final, true))
         return temp
     }
@@ -115,7 +123,11 @@ public final class StagedOutputs {
     /// Writes `contents` to the temporary file that will become `final`.
     public func file(final: String, contents: String) throws {
         let temp = Staging.temporaryPath(for: final)
-        try FileOutput.writeNew(path: temp, contents: contents)
+        TemporaryRegistry.removeStale(near: final)
+        TemporaryRegistry.register(temp)
+        do { try FileOutput.writeNew(path: temp, contents: contents) } catch {
+            unlink(temp); TemporaryRegistry.unregister(temp); throw error
+        }
         items.append((temp, final, false))
     }
 
@@ -135,12 +147,13 @@ public final class StagedOutputs {
             }
             done.append(item)
         }
+        for item in items { TemporaryRegistry.unregister(item.temp) }
         items = []
     }
 
     /// Removes all temporary outputs.
     public func discard() {
-        for item in items { try? FileManager.default.removeItem(atPath: item.temp) }
+        for item in items { try? FileManager.default.removeItem(atPath: item.temp); TemporaryRegistry.unregister(item.temp) }
         items = []
     }
 

@@ -149,6 +149,7 @@ public enum Augmenter {
         }
 
         // 3. Plan and write into temporary places.
+        try Augmentation.checkSize(parents: parents.map(\.atomCount), factor: settings.factor)
         let plan = Augmentation.plan(atomCounts: parents.map(\.atomCount), settings: settings)
         let test = request.testPercent.map { testParents(count: parents.count, percent: $0, seed: request.splitSeed) } ?? []
         let staged = StagedOutputs()

@@ -100,6 +100,9 @@ enum SetupFile {
                 let aRc = try keyValue("angular_Rc", in: p, at: i).map { try number($0, "angular_Rc", at: i) } ?? 0
                 let aN = try keyValue("angular_N", in: p, at: i).map { try integer($0, "angular_N", at: i) } ?? 0
                 guard rN >= 0, aN >= 0 else { throw deck.error("Chebyshev orders must not be negative", line: i) }
+                guard rN <= SetupLimits.maxChebyshevOrder, aN <= SetupLimits.maxChebyshevOrder else {
+                    throw deck.error("Chebyshev orders above \(SetupLimits.maxChebyshevOrder) are not supported", line: i)
+                }
                 s.nsf = (rN + aN + 2) * (s.envTypes.count > 1 ? 2 : 1)
                 s.sf = Array(repeating: 0, count: s.nsf)
                 s.sfParam = Array(repeating: 0, count: 4 * s.nsf)
@@ -138,6 +141,7 @@ enum SetupFile {
         }
         guard s.rcMax > 0 else { throw AenetError("cut-off undetermined: add a BASIS or FUNCTIONS block with Rc > 0", file: deck.path) }
         s.clearStatistics()
+        if let problem = s.basisProblem() { throw AenetError(.invalidInput, "unusable setup: \(problem)", file: deck.path) }
         return Parsed(setup: s, warnings: warnings, rminGiven: rminGiven)
 
         func parseFunction(_ line: Substring, at k: Int, into s: inout FingerprintSetup) throws {

@@ -181,11 +181,24 @@ public struct TrainInput: Sendable {
             throw AenetError(.mismatch, "network for species \(n.species) but the training set has only \(species.joined(separator: ", "))",
                              file: deckPath, line: n.line + 1)
         }
-        return try species.map { s in
+        let specs = try species.map { s in
             guard let n = networks.first(where: { $0.species == s }) else {
                 throw AenetError(.mismatch, "no network given for species \(s) of the training set (add a NETWORKS line)", file: deckPath)
             }
             return n
         }
+        // Two species writing one file would overwrite each other's network.
+        for (i, a) in specs.enumerated() {
+            for b in specs[(i + 1)...] where a.file == b.file || Self.sameExistingFile(a.file, b.file) {
+                throw AenetError(.invalidInput, "species \(a.species) and \(b.species) are given the same network file \(a.file); give each species its own file",
+                                 file: deckPath, line: b.line + 1)
+            }
+        }
+        return specs
+    }
+
+    static func sameExistingFile(_ a: String, _ b: String) -> Bool {
+        guard let x = FileOutput.identity(a), let y = FileOutput.identity(b) else { return false }
+        return x == y
     }
 }

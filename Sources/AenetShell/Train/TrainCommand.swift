@@ -25,6 +25,13 @@ public final class TrainCommand {
     var validationData: TrainingData?
     /// True when every network came from an existing file (only then is train.restart used).
     var allNetworksLoaded = true
+    /// Species whose network was created by this run (written at start-up; existing files are
+    /// never touched before the run has a result).
+    var createdNetworks: Set<Int> = []
+    /// Hash of the training set's contents (train.restart records it).
+    var trainingSetHash: UInt64 = 0
+    /// The training-set info stored in the .nn files (the whole set's counts).
+    var setInfo: TrainingSetInfo!
 
     public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
         self.input = input; self.out = out; self.diagnostics = diagnostics
@@ -36,7 +43,10 @@ public final class TrainCommand {
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
         try openTrainingSet()
         try setUpNetworks()
-        try saveNetworks(suffix: "", verbose: true)
+        // aenet writes every network here; we keep its text but write only the networks created
+        // now (so that a run killed before its first epoch resumes with them): an existing file
+        // is replaced only by a result, at the end of the run.
+        try saveNetworks(suffix: "", verbose: true, only: createdNetworks)
         try splitTestSet()
         out.flush()
         try TrainLoop(command: self).run()
@@ -67,6 +77,31 @@ public final class TrainCommand {
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
             throw AenetError(.corruptFile, "setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
         }
+        guard set.data.structureCount > 0 else {
+            throw AenetError(.invalidInput, "the training set contains no structures; generate one with structures first", file: path)
+        }
+        var h = ContentHash()
+        for name in species { h.add(name) }
+        h.add(set.header.scale); h.add(set.header.shift)
+        h.add(set.setups.map(\.nsf).count); for s in set.setups { h.add(s.nsf) }
+        h.add(set.data.energies)
+        for n in set.data.atomCounts { h.add(n) }
+        trainingSetHash = h.value
+        setInfo = set.info   // kept: the in-memory copy of the set is freed after the split
+    }
+
+    /// What a train.restart written now belongs to, with `networks` as the `.nn` files' networks.
+    func restartIdentity(networks nets: [FeedForwardNetwork]) -> TrainRestart.Identity {
+        var d = ContentHash()
+        d.add(input.method.token); d.add(input.testPercent); d.add(input.validationPercent)
+        var n = ContentHash()
+        for net in nets {
+            n.add(net.layerSizes.count)
+            for k in net.layerSizes { n.add(k) }
+            for a in net.activations { n.add(Int(a.rawValue)) }
+            n.add(net.weights)
+        }
+        return TrainRestart.Identity(deck: d.value, trainingSet: trainingSetHash, networks: n.value)
     }
 
     /// init_networks: load existing network files, create the others with random weights.
@@ -88,6 +123,7 @@ public final class TrainCommand {
             } else {
                 out.write(" Creating a new \(species[t]) network\n")
                 allNetworksLoaded = false
+                createdNetworks.insert(t)
                 var net = try FeedForwardNetwork(layerSizes: [nsf] + spec.hidden.map(\.nodes) + [1],
                                                  activations: spec.hidden.map(\.activation) + [.linear])
                 net.randomizeWeights(&rng)
@@ -98,11 +134,16 @@ public final class TrainCommand {
     }
 
     /// save_all_networks: one `.nn` per species (plain name, or a `-NNNNN` snapshot).
-    func saveNetworks(suffix: String, verbose: Bool) throws {
+    /// - Parameter only: write just these species (the text names all, as aenet's does).
+    func saveNetworks(suffix: String, verbose: Bool, only: Set<Int>? = nil) throws {
         if verbose { out.write(AenetText.header("Storing networks") + "\n") }
         for (t, spec) in specs.enumerated() {
             if verbose { out.write(" Saving the \(species[t]) network to file : \(spec.file)\(suffix)\n") }
-            let p = try Potential(network: networks[t], setup: set.setups[t], trainingSet: set.info)
+            if let only, !only.contains(t) { continue }
+            guard networks[t].weights.allSatisfy(\.isFinite) else {
+                throw AenetError(.invalidInput, "the \(species[t]) network has NaN or infinite weights; not written", file: spec.file + suffix)
+            }
+            let p = try Potential(network: networks[t], setup: set.setups[t], trainingSet: setInfo)
             try p.write(path: spec.file + suffix)
         }
         if verbose { out.write("\n") }

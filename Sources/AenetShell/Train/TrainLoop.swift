@@ -29,9 +29,16 @@ struct TrainLoop {
         }
         (trainer.method as? LMMethod)?.wideBLAS = RunPolicy.withAllBLASThreads
         var first = 1
-        let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart)
+        // The .nn files as they are now (existing ones untouched, new ones just written).
+        let startIdentity = c.restartIdentity(networks: c.networks)
+        let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart, identity: startIdentity)
             : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
         if let note { c.diagnostics.note(note) }
+        if !c.allNetworksLoaded {
+            // A restart file for the new networks at epoch 0: a run killed before its first epoch
+            // resumes with them, and an older train.restart can never be taken for theirs.
+            try TrainRestart.write(trainer, epoch: 0, finished: false, identity: startIdentity, path: TrainFiles.restart)
+        }
         if let s = state {
             if !s.finished { first = s.epoch + 1 }   // resume an interrupted run
             c.diagnostics.note("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
@@ -40,12 +47,17 @@ struct TrainLoop {
                                             validation: c.validationData != nil))
         // VALIDATION: the weights with the lowest validation RMSE so far (ties keep the earlier epoch).
         var stopping = EarlyStopping(patience: input.validationPatience)
-        func report(_ epoch: Int) {
+        func report(_ epoch: Int) throws {
             // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
             let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
             let tr = errors(c.trainData, ev, trainer.weights, known: known), te = errors(c.testData, ev, trainer.weights)
             trainer.trainErrors = tr.dE
             var columns = [tr.mae, tr.rmse, te.mae, te.rmse]
+            guard tr.rmse.isFinite, trainer.weights.allSatisfy(\.isFinite) else {
+                out.write(TrainReport.epochLine(epoch, columns)); out.flush()
+                let kept = epoch == first - 1 ? "nothing was written" : "nothing of this epoch was written: the .nn files are unchanged, the last snapshots and \(TrainFiles.restart) are those of epoch \(epoch - 1)"
+                throw AenetError(.invalidInput, "training diverged: the \(tr.rmse.isFinite ? "weights" : "training error") in epoch \(epoch) \(tr.rmse.isFinite ? "are" : "is") NaN or infinite; \(kept). Lower the learning rate or step size, or check the training set for extreme energies")
+            }
             if let vd = c.validationData {
                 let va = errors(vd, ev, trainer.weights)
                 columns += [va.mae, va.rmse]
@@ -54,7 +66,7 @@ struct TrainLoop {
             out.write(TrainReport.epochLine(epoch, columns))
             out.flush()
         }
-        report(first - 1)
+        try report(first - 1)
         let timing = input.timing ? TimingLog() : nil
         let progress = EpochProgress(total: input.iterations, first: first)
         var converged = false
@@ -63,10 +75,10 @@ struct TrainLoop {
             if converged { out.write(" The optimization has converged. Training stopped.\n\n"); break }
             let t0 = Date()
             converged = trainer.epoch()
-            report(epoch)
+            try report(epoch)
             c.networks = ev.networks(with: trainer.weights)
             try c.saveNetworks(suffix: "-" + String(format: "%05d", epoch), verbose: false)
-            try TrainRestart.write(trainer, epoch: epoch, finished: false, path: TrainFiles.restart)
+            try TrainRestart.write(trainer, epoch: epoch, finished: false, identity: startIdentity, path: TrainFiles.restart)
             timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
             progress.update(epoch)
             if FileManager.default.fileExists(atPath: TrainFiles.stop) {
@@ -89,7 +101,8 @@ struct TrainLoop {
         c.networks = ev.networks(with: best?.weights ?? trainer.weights)
         if input.saveEnergies { try saveEnergies(ev, best?.weights ?? trainer.weights) }
         try c.saveNetworks(suffix: "", verbose: true)
-        try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true, path: TrainFiles.restart)
+        try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true,
+                               identity: c.restartIdentity(networks: c.networks), path: TrainFiles.restart)
         if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
         try timing?.write()
         out.write(TrainReport.closing())
