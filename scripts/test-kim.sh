@@ -67,6 +67,16 @@ model=aenet_test_TiO2
 kim-api-collections-management install user "$work/model" > "$work/model-install.log" 2>&1 || {
   cat "$work/model-install.log"; echo "FAIL kim: model install failed"; echo "kim: 0 passed, 1 failed"; exit 1; }
 
+# A physical TiO2 potential for the NVE run: aenet's example potentials in ../shared, if present.
+nve_model=""
+dft=$root/../shared/aenet-reference/tio2-chebyshev
+if [ -f "$dft/Ti.10t-10t.nn" ] && [ -f "$dft/O.10t-10t.nn" ]; then
+  "$bin/kim-model" --name aenet_test_TiO2_example --output "$work/model-example" \
+    "$dft/Ti.10t-10t.nn" "$dft/O.10t-10t.nn" > /dev/null
+  kim-api-collections-management install user "$work/model-example" > "$work/model-example.log" 2>&1 \
+    && nve_model=aenet_test_TiO2_example
+fi
+
 ase_python=""
 if [ "${KIM_TESTS_ASE:-1}" != "0" ]; then
   venv=$root/.build/kim-venv
@@ -82,4 +92,4 @@ fi
 
 echo "== checks" >&2
 python3 kim/tests/check_kim.py --bin "$bin" --work "$work" --model "$model" \
-  --reference "$work" --ase-python "$ase_python" "$@"
+  --reference "$work" --ase-python "$ase_python" --nve-model "$nve_model" "$@"
