@@ -7,19 +7,9 @@ import Foundation
 final class BasisState: @unchecked Sendable {
     var basis: ChebyshevFingerprint?
     var types: [String] = []
-    /// Heap-allocated so that its address never moves (never freed: the states live for the process).
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        m.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(m, nil)
-        return m
-    }()
+    private let mutex = ProcessLock()
     init() {}
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
+    func locked<R>(_ body: () throws -> R) rethrows -> R { try mutex.locked(body) }
     static let shared = BasisState()
 }
 

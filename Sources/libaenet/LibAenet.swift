@@ -41,21 +41,11 @@ final class LibraryState: @unchecked Sendable {
     var set: PotentialSet?
     var pool: [AtomWorkspace] = []
     var initialized = false
-    /// Heap-allocated so that its address never moves (never freed: the states live for the process).
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        m.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(m, nil)
-        return m
-    }()
+    private let mutex = ProcessLock()
 
     init() {}
 
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
+    func locked<R>(_ body: () throws -> R) rethrows -> R { try mutex.locked(body) }
 
     /// A workspace for the current set (taken from the pool or new), with the set itself.
     func checkout() -> (PotentialSet, AtomWorkspace)? {
@@ -373,4 +363,21 @@ public func aenet_convert_atom_types(_ ntypesIn: Int32, _ atomTypesIn: UnsafeMut
         typeIDOut[k] = Int32(u + 1)
     }
     finish(stat, statusOK)
+}
+
+/// A mutex for the library's process-wide states, at an address that never moves (a
+/// pthread_mutex_t must not be moved once initialised; the states live for the process).
+final class ProcessLock: @unchecked Sendable {
+    private let m: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+
+    func locked<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return try body()
+    }
 }

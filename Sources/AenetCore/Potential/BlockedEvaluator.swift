@@ -60,14 +60,7 @@ extension PotentialSet {
                 next += round
             }
         }
-        var eTot = 0.0, eCoh = 0.0
-        for i in 0..<n {
-            eTot += energies[i]
-            eCoh += energies[i] - potentials[Int(types[i])].atomicEnergy
-        }
-        let shown = structure.isPeriodic ? search.positions : structure.positions
-        return Prediction(positions: shown, atomicEnergies: energies, forces: forces ? force : nil,
-                          cohesiveEnergy: eCoh, totalEnergy: eTot)
+        return prediction(structure, search: search, types: types, energies: energies, forces: forces ? force : nil)
     }
 
     /// Neighbours, fingerprints, network and (with `forces`) the gradient contraction of one block.

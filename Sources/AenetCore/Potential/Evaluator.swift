@@ -63,13 +63,20 @@ extension PotentialSet {
             guard !ws.rows.isEmpty else { continue }
             try evaluateSpecies(t, forces: forces, ws: ws, energies: &energies, force: &force, file: file)
         }
+        return prediction(structure, search: search, types: types, energies: energies, forces: forces ? force : nil)
+    }
+
+    /// The result of either evaluator: total and cohesive energy summed in atom order (as aenet),
+    /// positions as aenet prints them (wrapped into the cell for periodic structures).
+    func prediction(_ structure: Structure, search: NeighbourSearch, types: [Int32], energies: [Double],
+                    forces: [SIMD3<Double>]?) -> Prediction {
         var eTot = 0.0, eCoh = 0.0
-        for i in 0..<n {
+        for i in 0..<energies.count {
             eTot += energies[i]
             eCoh += energies[i] - potentials[Int(types[i])].atomicEnergy
         }
         let shown = structure.isPeriodic ? search.positions : structure.positions
-        return Prediction(positions: shown, atomicEnergies: energies, forces: forces ? force : nil,
+        return Prediction(positions: shown, atomicEnergies: energies, forces: forces,
                           cohesiveEnergy: eCoh, totalEnergy: eTot)
     }
 
