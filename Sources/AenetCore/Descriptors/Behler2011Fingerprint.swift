@@ -89,11 +89,7 @@ public struct Behler2011Fingerprint: Fingerprint {
         var slots: [(rc: Double, eta: Double)] = []
         for q in ang.indices {
             let t = ang[q]
-            if let k = slots.firstIndex(where: { $0.rc == t.rc && $0.eta == t.eta }) {
-                ang[q].slot = k
-            } else {
-                ang[q].slot = slots.count; slots.append((t.rc, t.eta))
-            }
+            ang[q].slot = distinctIndex(of: (t.rc, t.eta), in: &slots) { $0.rc == $1.rc && $0.eta == $1.eta }
             let iz = t.zeta.isFinite && abs(t.zeta) <= 64 ? Int(t.zeta) : 0
             ang[q].integerZeta = Double(iz) == t.zeta && iz >= 1 && iz <= 64 ? iz : 0
         }
@@ -101,11 +97,7 @@ public struct Behler2011Fingerprint: Fingerprint {
         var combos: [(lambda: Double, zeta: Double)] = []
         for q in ang.indices {
             let t = ang[q]
-            if let k = combos.firstIndex(where: { $0.lambda == t.lambda && $0.zeta == t.zeta }) {
-                ang[q].combo = k
-            } else {
-                ang[q].combo = combos.count; combos.append((t.lambda, t.zeta))
-            }
+            ang[q].combo = distinctIndex(of: (t.lambda, t.zeta), in: &combos) { $0.lambda == $1.lambda && $0.zeta == $1.zeta }
         }
         angularCombos = combos
         evaluationOrder = order; radial = rad; radialStart = rStart; angular = ang; angularStart = aStart
@@ -149,4 +141,12 @@ public struct Behler2011Fingerprint: Fingerprint {
         }
         center += sink.center
     }
+}
+
+/// The index of `key` in `list` (appended when new): the terms shared by several functions
+/// (one F(R) per (Rc, η), one power per (λ, ζ)) are computed once per slot.
+private func distinctIndex<K>(of key: K, in list: inout [K], _ same: (K, K) -> Bool) -> Int {
+    if let k = list.firstIndex(where: { same($0, key) }) { return k }
+    list.append(key)
+    return list.count - 1
 }
