@@ -12,6 +12,8 @@ public struct TorchSettings: Sendable, Equatable {
     /// `adam` or `adamw` (PyTorch's optimizers of these names).
     public var optimizer = "adamw"
     public var learningRate = 0.0
+    /// `lr_final=…` (our extension): geometric decay of the rate to this value over ITERATIONS.
+    public var learningRateFinal = 0.0
     /// REGULARIZATION: PyTorch's `weight_decay` (L2 for adam, decoupled for adamw).
     public var weightDecay = 0.0
     /// BATCHSIZE (default 256 as aenet-PyTorch).
@@ -76,11 +78,17 @@ extension TrainInput {
                         throw deck.error("method=\(v) is not supported; use method=adam or method=adamw", line: j)
                     }
                     t.optimizer = m
-                case "lr", "b1", "b2", "eps":
+                case "lr", "b1", "b2", "eps", "lr_final":
                     guard let x = ListDirected.double(v[...]), x.isFinite else { throw deck.error("'\(v)' is not a number for \(k)", line: j) }
-                    switch k { case "lr": t.learningRate = x; case "b1": b1 = x; case "b2": b2 = x; default: eps = x }
+                    switch k {
+                    case "lr": t.learningRate = x
+                    case "lr_final": t.learningRateFinal = x
+                    case "b1": b1 = x
+                    case "b2": b2 = x
+                    default: eps = x
+                    }
                 default:
-                    throw deck.error("unknown METHOD parameter '\(k)' (known: method, lr, b1, b2, eps)", line: j)
+                    throw deck.error("unknown METHOD parameter '\(k)' (known: method, lr, b1, b2, eps; lr_final is our extension)", line: j)
                 }
             }
             guard settings.contains(where: { $0.key == "lr" }) else {
@@ -118,6 +126,7 @@ extension TrainInput {
             method = try MethodChoice(token: "adamw", settings: [
                 "lr": t.learningRate, "b1": b1, "b2": b2, "eps": eps, "weight_decay": t.weightDecay,
                 "batchsize": Double(t.batchSize), "decoupled": t.optimizer == "adamw" ? 1 : 0,
+                "lr_final": t.learningRateFinal, "epochs": Double(iterations),
             ])
         } catch let e as AenetError { throw deck.error(e.message, line: j) }
         methodToken = t.optimizer
