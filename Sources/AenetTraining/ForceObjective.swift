@@ -26,7 +26,10 @@ public final class ForceSet: @unchecked Sendable {
     public private(set) var entryStart: [Int] = [0]
     public private(set) var entryAtom: [Int32] = []
     public private(set) var blockStart: [Int] = []
-    public private(set) var blocks: [Double] = []
+    /// All blocks, grown with realloc (large blocks are moved by remapping, never copied), so
+    /// loading never holds two copies.
+    private let blockStorage = GrowingBuffer()
+    public var blocks: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: blockStorage.base, count: blockStorage.count) }
 
     public var structureCount: Int { setIndex.count }
     public var atomCount: Int { species.count }
@@ -35,7 +38,7 @@ public final class ForceSet: @unchecked Sendable {
     public init(featureCounts: [Int]) { self.featureCounts = featureCounts }
 
     /// Bytes held (for the memory report).
-    public var byteCount: Int { 8 * (features.count + forces.count + blocks.count + blockStart.count + entryStart.count + featureStart.count + species.count) + 4 * entryAtom.count }
+    public var byteCount: Int { 8 * (features.count + forces.count + blockStorage.count + blockStart.count + entryStart.count + featureStart.count + species.count) + 4 * entryAtom.count }
 
     /// Reads the structures of `scaledPath` that have derivatives in `forcesPath` (the `.forces`
     /// file generate wrote for the raw set; structures the normalization removed are skipped in
@@ -75,7 +78,6 @@ public final class ForceSet: @unchecked Sendable {
             guard s.forces.count == 3 * s.atomCount, s.forces.allSatisfy(\.isFinite) else {
                 throw AenetError(.mismatch, "structure \(s.path) has derivatives but no reference forces in the training set \(scaledPath)", file: forcesPath)
             }
-            let base = set.species.count
             if slot.count < s.atomCount { slot = [Int](repeating: -1, count: s.atomCount) }
             for i in 0..<s.atomCount {
                 try stream.nextAtom(&atom, of: h, index: i)
@@ -90,17 +92,15 @@ public final class ForceSet: @unchecked Sendable {
                 var order: [Int] = [i]
                 slot[i] = 0
                 for j in atom.neighbours where slot[j] < 0 { slot[j] = order.count; order.append(j) }
-                let start = set.blocks.count, m = 3 * n
+                let m = 3 * n
+                let start = try set.blockStorage.appendZeros(order.count * m)
                 set.blockStart.append(start)
-                set.blocks.append(contentsOf: repeatElement(0, count: order.count * m))
                 let fac = factors[t], nnb = atom.neighbours.count
-                set.blocks.withUnsafeMutableBufferPointer { b in
-                    let own = b.baseAddress! + start
-                    for q in 0..<m { own[q] += fac[q % n] * atom.center[q] }
-                    for e in 0..<nnb {
-                        let dst = b.baseAddress! + start + slot[atom.neighbours[e]] * m
-                        for q in 0..<m { dst[q] += fac[q % n] * atom.neighbourDerivatives[e + nnb * q] }
-                    }
+                let own = set.blockStorage.base! + start
+                for q in 0..<m { own[q] += fac[q % n] * atom.center[q] }
+                for e in 0..<nnb {
+                    let dst = own + slot[atom.neighbours[e]] * m
+                    for q in 0..<m { dst[q] += fac[q % n] * atom.neighbourDerivatives[e + nnb * q] }
                 }
                 for j in order { set.entryAtom.append(Int32(j)); slot[j] = -1 }
                 set.entryStart.append(set.entryAtom.count)
@@ -108,13 +108,34 @@ public final class ForceSet: @unchecked Sendable {
             set.forces.append(contentsOf: s.forces)
             set.atomStart.append(set.species.count)
             set.setIndex.append(index); set.paths.append(s.path)
-            _ = base
         }
         guard set.structureCount > 0 else {
             throw AenetError(.invalidInput, "no structure of the training set has derivatives in this file; run generate with FORCES and FORCESPERCENT > 0", file: forcesPath)
         }
         return set
     }
+}
+
+/// A growing Float64 buffer on malloc/realloc (glibc moves large blocks with mremap: no copy, no
+/// second resident copy while growing, unlike Array's doubling).
+final class GrowingBuffer: @unchecked Sendable {
+    private(set) var base: UnsafeMutablePointer<Double>?
+    private(set) var count = 0
+    private var capacity = 0
+
+    /// Appends n zeros; returns their start index.
+    func appendZeros(_ n: Int) throws -> Int {
+        if count + n > capacity {
+            let c = max(count + n, capacity + capacity / 2, 1 << 16)
+            guard let p = realloc(base, 8 * c) else { throw AenetError(.io, "out of memory: \(8 * c) bytes for the force derivatives") }
+            base = p.assumingMemoryBound(to: Double.self); capacity = c
+        }
+        (base! + count).update(repeating: 0, count: n)
+        defer { count += n }
+        return count
+    }
+
+    deinit { free(base) }
 }
 
 /// Forces of a `ForceSet` and the gradient of ½Σ|ΔF|² over a list of its structures, batched:
@@ -213,7 +234,7 @@ public final class ForceEvaluator: @unchecked Sendable {
         set.entryStart.withUnsafeBufferPointer { estart in
         set.entryAtom.withUnsafeBufferPointer { eatom in
         set.blockStart.withUnsafeBufferPointer { bstart in
-        set.blocks.withUnsafeBufferPointer { blocks in
+        do { let blocks = set.blocks
         set.forces.withUnsafeBufferPointer { fref in
         wk.grad.withUnsafeMutableBufferPointer { gradBuf in
         wk.force.withUnsafeMutableBufferPointer { forceBuf in
