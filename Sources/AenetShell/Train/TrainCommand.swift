@@ -172,7 +172,9 @@ public final class TrainCommand {
             rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             restarted = g != nil
         } else {
-            rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+            // aenet-PyTorch decks: the split is drawn from NPSEED (reproducible, as its numpy split).
+            rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.npSeed &+ 1_000_003)) }
+                ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             try RandomStateFile.write(rng, path: TrainFiles.rngState)
         }
         isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
