@@ -64,7 +64,9 @@ public struct SVGPlot {
         if log {
             let a = Int(floor(log10(lo) + 1e-9)), b = Int(ceil(log10(hi) - 1e-9))
             let step = max(1, (b - a) / 6)
-            return stride(from: a, through: b, by: step).map { pow(10, Double($0)) }
+            let decades = stride(from: a, through: b, by: step).map { pow(10, Double($0)) }
+            // One or two decades: label 2 and 5 as well.
+            return b - a > 2 ? decades : decades.flatMap { [$0, 2 * $0, 5 * $0] }.filter { $0 <= hi * (1 + 1e-9) }
         }
         let raw = (hi - lo) / 6
         let mag = pow(10, floor(log10(raw)))
@@ -76,8 +78,8 @@ public struct SVGPlot {
 
     static func label(_ v: Double, log: Bool) -> String {
         if log {
-            let e = Int(log10(v).rounded())
-            return (-2...3).contains(e) ? String(format: "%g", v) : "1e\(e)"
+            let e = Int(floor(log10(v) + 1e-9)), m = (v / pow(10, Double(e))).rounded()
+            return (-2...3).contains(e) ? String(format: "%g", v) : (m == 1 ? "1e\(e)" : "\(Int(m))e\(e)")
         }
         return String(format: "%g", (v * 1e6).rounded() / 1e6)
     }
