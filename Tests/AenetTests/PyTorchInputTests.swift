@@ -70,6 +70,35 @@ import Testing
         #expect(again.status == 1 && again.stderr.hasPrefix("aenet-compat: error: "), "\(again.stderr)")
     }
 
+    /// train reads an ASCII TRAININGSET as it reads the binary one: the same normalized set, the
+    /// same energy and force training, and no copy left behind.
+    @Test func trainReadsTheASCIISet() throws {
+        let (dir, _) = try Self.generated(count: 12)
+        #expect(try runTool("aenet-compat", ["trainset-to-ascii", "small.train", "small.train.ascii"], in: dir.url).status == 0)
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("aenet-train-") })
+        for (set, nn) in [("small.train", "b"), ("small.train.ascii", "a")] {
+            try dir.write("train-\(nn).in", """
+                TRAININGSET \(set)
+                TESTPERCENT 0
+                ITERATIONS 2
+                METHOD
+                bfgs
+                NETWORKS
+                Ti Ti-\(nn).nn 1 3:tanh
+                O  O-\(nn).nn  1 3:tanh
+
+                """)
+            let r = try runTool("train", ["train-\(nn).in"], in: dir.url)
+            #expect(r.status == 0, "\(set): \(r.stderr)")
+            #expect(r.stdout.contains("Training process started") && r.stdout.contains("Number of structures in the data set"), "\(r.stdout)")
+        }
+        let scaledBinary = FileManager.default.contents(atPath: dir.path + "/small.train.scaled")
+        let scaledASCII = FileManager.default.contents(atPath: dir.path + "/small.train.ascii.scaled")
+        #expect(scaledBinary != nil && scaledBinary == scaledASCII)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("aenet-train-") })
+        #expect(after.subtracting(before).isEmpty, "\(after.subtracting(before))")
+    }
+
     /// Each damaged copy fails with one error naming the file and the line.
     @Test func damagedFilesNameTheLine() throws {
         let (dir, binary) = try Self.generated(count: 2)

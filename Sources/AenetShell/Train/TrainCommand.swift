@@ -32,6 +32,8 @@ public final class TrainCommand {
     var trainingSetHash: UInt64 = 0
     /// The training-set info stored in the .nn files (the whole set's counts).
     var setInfo: TrainingSetInfo!
+    /// The binary copy of an ASCII training set while it is being read.
+    private var asciiCopy: String?
     /// FORCES: the structures with derivatives (ForceSet), loaded before anything is written.
     var forceSet: ForceSet?
     /// Indices in the training-set file of the training, test and validation structures.
@@ -65,6 +67,7 @@ public final class TrainCommand {
     /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
     func openTrainingSet() throws {
         let fm = FileManager.default
+        defer { if let c = asciiCopy { try? fm.removeItem(atPath: c); asciiCopy = nil } }
         let raw = input.trainingSet, scaled = raw + ".scaled"
         var path = raw
         if fm.fileExists(atPath: scaled) {
@@ -77,11 +80,24 @@ public final class TrainCommand {
             guard fm.fileExists(atPath: raw) else {
                 throw AenetError(.missingFile, "training set not found (TRAININGSET)", file: raw)
             }
-            if try !TrainingSetReader(path: raw).header.normalized {
-                out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning))
+            var binary = raw
+            if try TrainingSetLayout.detect(path: raw) == .ascii {
+                // aenet-PyTorch's ASCII set: read through a private binary copy (removed below;
+                // a mapped copy stays readable after unlink).
+                binary = fm.temporaryDirectory.appendingPathComponent("aenet-train-\(getpid()).train").path
+                try? fm.removeItem(atPath: binary)
+                try TrainingSetASCIIReader(path: raw).writeBinary(to: binary)
+                asciiCopy = binary
+            }
+            if try !TrainingSetReader(path: binary).header.normalized {
+                out.write(try Normalization.normalize(rawPath: binary, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning)
+                    .replacingOccurrences(of: binary, with: raw))
                 path = scaled
+            } else {
+                path = binary
             }
         }
+
         set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
         species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
