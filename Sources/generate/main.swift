@@ -31,17 +31,32 @@ struct Generate: ParsableCommand {
     func run() throws {
         RunPolicy.singleThreadedBLAS()
         let diagnostics = Diagnostics(tool: "generate")
-        let out = TextOutput()
+        let comm = world
+        let out = Ranks.output(comm)
         let status = diagnostics.run {
             defer { out.flush() }
             let input = try GenerateInput(path: deck)
             out.write(TrainingSetGenerator.banner)
             let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
             out.flush()
-            for w in generator.setupWarnings { diagnostics.warning(w) }
-            try generator.run(output: out, threads: max(1, threads))
+            if comm.isRoot { for w in generator.setupWarnings { diagnostics.warning(w) } }
+            try generator.run(output: out, threads: Ranks.threads(threads, comm), communicator: comm)
             return 0
         }
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+#if AENET_MPI
+import AenetMPI
+#endif
+
+/// The processes of this run: MPI_COMM_WORLD in an MPI build (scripts/build-mpi.sh), else one.
+/// Started on first use, after the command line was parsed.
+nonisolated(unsafe) let world: any Communicator = {
+    #if AENET_MPI
+    return MPICommunicator.start()
+    #else
+    return SerialCommunicator()
+    #endif
+}()

@@ -30,8 +30,15 @@ public struct Diagnostics: Sendable {
     /// Returns the body's exit status otherwise.
     public func run(_ body: () throws -> Int32) -> Int32 {
         do { return try body() } catch {
+            if Ranks.isQuiet(error) { return 1 }   // another MPI rank reported it
             self.error(error)
             return 1
         }
     }
+}
+
+/// An error made on another MPI rank, carried as its text (printed as the original would be).
+public struct RemoteError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }
