@@ -25,6 +25,9 @@ struct Generate: ParsableCommand {
     @Option(help: "Worker threads for featurization (default: the number of cores).")
     var threads: Int = RunPolicy.workerThreads
 
+    @Option(help: ArgumentHelp("Structures featurized per step and rank (memory holds one step; for tests).", visibility: .hidden))
+    var chunkSize = 64
+
     @Flag(help: "Reproduce aenet 2.0.4's incomplete neighbour lists for bit-compatible training sets (default: complete lists).")
     var aenetNeighbours = false
 
@@ -33,14 +36,16 @@ struct Generate: ParsableCommand {
         let diagnostics = Diagnostics(tool: "generate")
         let comm = world
         let out = Ranks.output(comm)
-        let status = diagnostics.run {
+        let status = diagnostics.run(comm) {
             defer { out.flush() }
-            let input = try GenerateInput(path: deck)
             out.write(TrainingSetGenerator.banner)
-            let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
+            // Every rank reads the deck and setups; a failure on one stops all (collective check).
+            let generator = try comm.checked {
+                try TrainingSetGenerator(input: try GenerateInput(path: deck), aenetNeighbours: aenetNeighbours)
+            }
             out.flush()
             if comm.isRoot { for w in generator.setupWarnings { diagnostics.warning(w) } }
-            try generator.run(output: out, threads: Ranks.threads(threads, comm), communicator: comm)
+            try generator.run(output: out, threads: Ranks.threads(threads, comm), chunkSize: max(1, chunkSize), communicator: comm)
             return 0
         }
         if status != 0 { throw ExitCode(status) }

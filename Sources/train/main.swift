@@ -22,8 +22,9 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let diagnostics = Diagnostics(tool: "train")
-        let out = TextOutput()
-        let status = diagnostics.run {
+        let comm = world
+        let out = Ranks.output(comm)
+        let status = diagnostics.run(comm) {
             defer { out.flush() }
             if !average.isEmpty {
                 guard average.count >= 3 else { throw AenetError("--average needs an output file and at least two input networks") }
@@ -32,7 +33,10 @@ struct Train: ParsableCommand {
             }
             guard let deck else { throw AenetError("no input deck given (usage: train train.in)") }
             let input = try TrainInput(path: deck)
-            try TrainCommand(input: input, out: out, diagnostics: diagnostics).run()
+            let command = TrainCommand(input: input, out: out, diagnostics: diagnostics)
+            command.communicator = comm
+            command.threads = Ranks.threads(command.threads, comm)
+            try command.run()
             return 0
         }
         if status != 0 { throw ExitCode(status) }

@@ -28,6 +28,12 @@ public struct Diagnostics: Sendable {
 
     /// Runs a tool's work: an `AenetError` becomes one rendered line and exit status 1.
     /// Returns the body's exit status otherwise.
+    /// The same over MPI ranks: ends with a collective error check, so an error every rank meets
+    /// (a bad deck) is printed once, by the lowest rank, and every rank exits with status 1.
+    public func run(_ comm: any Communicator, _ body: () throws -> Int32) -> Int32 {
+        run { try comm.checked(body) }
+    }
+
     public func run(_ body: () throws -> Int32) -> Int32 {
         do { return try body() } catch {
             if Ranks.isQuiet(error) { return 1 }   // another MPI rank reported it

@@ -32,6 +32,11 @@ public final class TrainCommand {
     var trainingSetHash: UInt64 = 0
     /// The training-set info stored in the .nn files (the whole set's counts).
     var setInfo: TrainingSetInfo!
+    /// The processes of the run (MPI ranks; data parallel training, see `TrainingShare`). Only
+    /// rank 0 writes files; give the others an `out` that discards (Ranks.output).
+    public var communicator: any Communicator = SerialCommunicator()
+    /// This rank's part of the training set (global training indices, after the test split).
+    var share: TrainingShare!
 
     public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
         self.input = input; self.out = out; self.diagnostics = diagnostics
@@ -41,12 +46,13 @@ public final class TrainCommand {
     public func run() throws {
         RunPolicy.singleThreadedBLAS()
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
+        let comm = communicator
         try openTrainingSet()
-        try setUpNetworks()
+        try comm.checked { try setUpNetworks() }
         // aenet writes every network here; we keep its text but write only the networks created
         // now (so that a run killed before its first epoch resumes with them): an existing file
         // is replaced only by a result, at the end of the run.
-        try saveNetworks(suffix: "", verbose: true, only: createdNetworks)
+        try comm.checked { try saveNetworks(suffix: "", verbose: true, only: createdNetworks) }
         try splitTestSet()
         out.flush()
         try TrainLoop(command: self).run()
@@ -54,25 +60,34 @@ public final class TrainCommand {
 
     /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
     func openTrainingSet() throws {
-        let fm = FileManager.default
+        let fm = FileManager.default, comm = communicator
         let raw = input.trainingSet, scaled = raw + ".scaled"
-        var path = raw
-        if fm.fileExists(atPath: scaled) {
-            out.write(" Loading scaled training set file: \(scaled)\n\n")
-            if input.maxEnergy < .greatestFiniteMagnitude {
-                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
-            }
-            path = scaled
-        } else {
+        // Every rank decides before rank 0 writes anything (MPI); only rank 0 normalizes.
+        let (found, normalize) = try comm.checked { () throws -> (Bool, Bool) in
+            if fm.fileExists(atPath: scaled) { return (true, false) }
             guard fm.fileExists(atPath: raw) else {
                 throw AenetError(.missingFile, "training set not found (TRAININGSET)", file: raw)
             }
-            if try !TrainingSetReader(path: raw).header.normalized {
-                out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning))
-                path = scaled
-            }
+            return (false, try !TrainingSetReader(path: raw).header.normalized)
         }
-        set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
+        var path = raw
+        if found {
+            out.write(" Loading scaled training set file: \(scaled)\n\n")
+            if input.maxEnergy < .greatestFiniteMagnitude, comm.isRoot {
+                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
+            }
+            path = scaled
+        } else if normalize {
+            try comm.checked {
+                if comm.isRoot {
+                    out.write(try Normalization.normalize(rawPath: raw, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning))
+                }
+            }
+            path = scaled
+        }
+        // Several ranks map the file: each copies only its share into memory (splitTestSet).
+        let path_ = path
+        set = try comm.checked { try LoadedTrainingSet.load(path: path_, streaming: comm.size > 1 || RunPolicy.streamTrainingSet(path: path_)) }
         species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
             throw AenetError(.corruptFile, "setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
@@ -108,7 +123,8 @@ public final class TrainCommand {
     func setUpNetworks() throws {
         specs = try input.networks(for: species)
         out.write(AenetText.header("Networks") + "\n")
-        var rng = GfortranRandom(clock: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000))
+        // The same new networks on every rank: rank 0's clock.
+        var rng = GfortranRandom(clock: communicator.broadcast(value: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000)))
         for (t, spec) in specs.enumerated() {
             let nsf = set.setups[t].nsf
             if FileManager.default.fileExists(atPath: spec.file) {
@@ -140,6 +156,7 @@ public final class TrainCommand {
         for (t, spec) in specs.enumerated() {
             if verbose { out.write(" Saving the \(species[t]) network to file : \(spec.file)\(suffix)\n") }
             if let only, !only.contains(t) { continue }
+            guard communicator.isRoot else { continue }
             guard networks[t].weights.allSatisfy(\.isFinite) else {
                 throw AenetError(.invalidInput, "the \(species[t]) network has NaN or infinite weights; not written", file: spec.file + suffix)
             }
@@ -151,17 +168,30 @@ public final class TrainCommand {
 
     /// decide_testing_set with train.rngstate (aenet train.f90, decide_testing_set), then the in-memory subsets.
     func splitTestSet() throws {
-        let n = set.data.structureCount
+        let n = set.data.structureCount, comm = communicator
         var restarted = false
-        var rng: GfortranRandom
-        if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
-            let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
-            if let w { diagnostics.warning(w) }
-            rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
-            restarted = g != nil
-        } else {
-            rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
-            try RandomStateFile.write(rng, path: TrainFiles.rngState)
+        var rng = GfortranRandom(clock: 0)
+        // Rank 0 reads (or makes) train.rngstate; every rank draws the split from its state.
+        try comm.checked {
+            guard comm.isRoot else { return }
+            if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
+                let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
+                if let w { diagnostics.warning(w) }
+                rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+                restarted = g != nil
+            } else {
+                rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+                try RandomStateFile.write(rng, path: TrainFiles.rngState)
+            }
+        }
+        if comm.size > 1 {
+            var w = ByteWriter()
+            w.int(restarted ? 1 : 0)
+            for x in rng.seed { w.int(Int(x)) }
+            comm.broadcast(&w.bytes, root: 0)
+            var r = ByteReader(w.bytes)
+            restarted = r.int() == 1
+            rng = GfortranRandom(seed: (0..<GfortranRandom.seedSize).map { _ in Int32(truncatingIfNeeded: r.int()) })
         }
         isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
         let nTest = isTest.filter { $0 }.count
@@ -185,12 +215,25 @@ public final class TrainCommand {
                 out.write(" Early stopping          : after \(input.validationPatience) epochs without a lower validation RMSE\n")
             }
             out.write("\n")
-            validationData = set.data.subset(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
-            trainData = set.data.subset(trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] })
+            validationData = part(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
+            let rest = trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] }
+            trainData = part(rest, training: true)
         } else {
-            trainData = set.data.subset(trainIndices)
+            trainData = part(trainIndices, training: true)
         }
-        testData = set.data.subset(isTest.indices.filter { isTest[$0] })
+        testData = part(isTest.indices.filter { isTest[$0] })
         set.data = TrainingData(featureCounts: set.data.featureCounts)   // free the full copy
+    }
+
+    /// The structures `indices` of the set, or with several ranks this rank's contiguous block of
+    /// them, copied into memory; `training`: also records the rank's share of the training set.
+    private func part(_ indices: [Int], training: Bool = false) -> TrainingData {
+        let comm = communicator
+        let block = comm.block(of: indices.count)
+        if training {
+            share = TrainingShare(comm: comm, range: block, count: indices.count, energies: indices.map { set.data.energies[$0] })
+        }
+        guard comm.size > 1 else { return set.data.subset(indices) }
+        return set.data.subset(Array(indices[block])).inMemory()
     }
 }
