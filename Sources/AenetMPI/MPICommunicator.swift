@@ -4,6 +4,14 @@ import Foundation
 
 /// `Communicator` over MPI_COMM_WORLD (Open MPI). Only built with `AENET_MPI=1`.
 public final class MPICommunicator: Communicator {
+    /// Payload bytes this rank sent and received in collectives (AENET_MPI_STATS=1 prints them
+    /// at exit; benchmarks/mpi-train.sh).
+    nonisolated(unsafe) static var stats = (collectives: 0, sent: 0, received: 0)
+
+    func count(sent: Int, received: Int) {
+        Self.stats.collectives += 1; Self.stats.sent += sent; Self.stats.received += received
+    }
+
     public let rank: Int
     public let size: Int
     let world = cmpi_comm_world()
@@ -13,7 +21,15 @@ public final class MPICommunicator: Communicator {
         var argc = CommandLine.argc
         var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
         MPI_Init(&argc, &argv)
-        atexit { MPI_Finalize() }
+        atexit {
+            if ProcessInfo.processInfo.environment["AENET_MPI_STATS"] == "1" {
+                let s = MPICommunicator.stats
+                var r: Int32 = 0
+                MPI_Comm_rank(cmpi_comm_world(), &r)
+                FileHandle.standardError.write(Data("aenet-mpi: rank \(r): \(s.collectives) collectives, \(s.sent) bytes sent, \(s.received) bytes received\n".utf8))
+            }
+            MPI_Finalize()
+        }
         return MPICommunicator()
     }
 
@@ -35,6 +51,7 @@ public final class MPICommunicator: Communicator {
             let n = min(Self.chunk, buffer.count - start)
             all.withUnsafeMutableBufferPointer { a in
                 _ = MPI_Gather(base + start, Int32(n), cmpi_double(), a.baseAddress, Int32(n), cmpi_double(), 0, world)
+                count(sent: rank == 0 ? 0 : 8 * n, received: rank == 0 ? 8 * n * (size - 1) : 0)
                 if rank == 0 {
                     // rank 0 + rank 1 + … in this order: the same sum in every run.
                     for i in 0..<n {
@@ -45,6 +62,7 @@ public final class MPICommunicator: Communicator {
                 }
             }
             _ = MPI_Bcast(base + start, Int32(n), cmpi_double(), 0, world)
+            count(sent: rank == 0 ? 8 * n * (size - 1) : 0, received: rank == 0 ? 0 : 8 * n)
             start += n
         }
     }
@@ -56,6 +74,7 @@ public final class MPICommunicator: Communicator {
         if rank != root { bytes = [UInt8](repeating: 0, count: Int(n)) }
         precondition(n < Int64(Int32.max), "broadcast of more than 2 GB")
         bytes.withUnsafeMutableBytes { _ = MPI_Bcast($0.baseAddress, Int32(n), cmpi_byte(), Int32(root), world) }
+        count(sent: rank == root ? (8 + Int(n)) * (size - 1) : 0, received: rank == root ? 0 : 8 + Int(n))
     }
 
     public func gather(_ bytes: [UInt8], root: Int) -> [[UInt8]]? {
@@ -73,6 +92,7 @@ public final class MPICommunicator: Communicator {
                 _ = MPI_Gatherv(b.baseAddress, Int32(n), cmpi_byte(), a.baseAddress, &counts, &displs, cmpi_byte(), Int32(root), world)
             }
         }
+        count(sent: rank == root ? 0 : 8 + Int(n), received: rank == root ? Int(total) - Int(n) + 8 * (size - 1) : 0)
         guard rank == root else { return nil }
         return (0..<size).map { Array(all[Int(displs[$0])..<Int(displs[$0] + counts[$0])]) }
     }
