@@ -82,7 +82,8 @@ struct TrainLoop {
             // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
             let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
             let tr = errors(c.trainData, ev, trainer.weights, known: known), te = errors(c.testData, ev, trainer.weights)
-            trainer.trainErrors = globalTrainErrors(tr.dE)
+            // Only `weighted` sampling needs every structure's error on every rank.
+            if comm.size == 1 || trainer.sampling == .weighted { trainer.trainErrors = globalTrainErrors(tr.dE) }
             var columns = [tr.mae, tr.rmse, te.mae, te.rmse]
             guard tr.rmse.isFinite, trainer.weights.allSatisfy(\.isFinite) else {
                 out.write(TrainReport.epochLine(epoch, columns)); out.flush()
