@@ -55,6 +55,7 @@ for m in bfgs "adam batchsize=32" "lm batchsize=256"; do
     read -r _ cpu0 _ _ <<< "$(run "$m" 10 $n 0)"
     cpuper=$(echo "($cpu - $cpu0) / $epochs" | bc -l)
     [ -z "$w1" ] && w1=$per
+    [ "${m%% *}" = bfgs ] && [ $n = 1 ] && bfgs_cpu1=$cpuper
     printf '%-16s %5d %14.3f %14.3f %10.2f\n' "${m%% *}" $n "$per" "$cpuper" "$(echo "$w1 / $per" | bc -l)"
   done
 done
@@ -68,6 +69,19 @@ for m in bfgs "adam batchsize=32" "lm batchsize=256"; do
     read -r _ _ b0 b1 <<< "$(run "$m" $nodes 2 $((epochs + 1)))"
     wts=$(( 2 * ((44 + 1) * nodes + (nodes + 1) * nodes + nodes + 1) ))
     printf '%-16s %6d %9d %16.0f %16.0f\n' "${m%% *}" $nodes $wts "$(echo "($b0 - $a0) / $epochs" | bc -l)" "$(echo "($b1 - $a1) / $epochs" | bc -l)"
+    [ "${m%% *}" = bfgs ] && [ $nodes = 10 ] && bfgs_bytes=$(echo "($b1 - $a1) / $epochs" | bc -l) && bfgs_w=$wts
   done
 done
+echo
+echo "MODEL (not a measurement): bfgs epoch for 10^6 structures on 64 ranks, from the 1-rank CPU per"
+echo "structure above and the bytes a non-root rank moves per epoch (the root moves 63x that: linear"
+echo "gather + broadcast); network: bandwidth 5 GB/s, latency 2 us per message hop (typical InfiniBand)."
+awk -v cpu="$bfgs_cpu1" -v n0=7033 -v b="$bfgs_bytes" -v w="$bfgs_w" 'BEGIN {
+  c = cpu / n0; p = 64; n = 1e6
+  compute = n * c / p
+  red = b / (2 * 8 * (w + 1))                      # reductions per epoch (gather + broadcast each)
+  comm = (p - 1) * b / 5e9 + red * 2 * 6 * 2e-6    # root: (p-1) x bytes; log2(64) = 6 hops x 2 per reduction
+  printf "  CPU per structure and epoch %.2f us; %.1f reductions per epoch of %d weights\n", 1e6 * c, red, w
+  printf "  compute %.3f s + communication %.4f s = %.3f s per epoch (communication %.1f %%)\n", compute, comm, compute + comm, 100 * comm / (compute + comm)
+}'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
