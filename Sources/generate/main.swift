@@ -43,6 +43,7 @@ struct Generate: ParsableCommand {
             let generator = try comm.checked {
                 try TrainingSetGenerator(input: try GenerateInput(path: deck), aenetNeighbours: aenetNeighbours)
             }
+            generator.derivativeLimit = RunPolicy.memoryLimit / Double(max(1, Ranks.threads(threads, comm)) + 1)
             out.flush()
             if comm.isRoot { for w in generator.setupWarnings { diagnostics.warning(w) } }
             try generator.run(output: out, threads: Ranks.threads(threads, comm), chunkSize: max(1, chunkSize), communicator: comm)

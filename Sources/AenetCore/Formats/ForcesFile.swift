@@ -20,6 +20,9 @@ public final class ForcesFileWriter {
             self.maxNeighbours = maxNeighbours
         }
 
+        /// Bytes of the records appended so far.
+        public var byteCount: Int { bytes.bytes.count }
+
         public mutating func append(atom i: Int, type t: Int, nb: Neighbourhood, fingerprint: any Fingerprint,
                              values: UnsafeMutablePointer<Double>) {
             let nsf = fingerprint.count, nnb = nb.count
@@ -48,8 +51,9 @@ public final class ForcesFileWriter {
     public init(path: String, structureCount n: Int, fraction: Double, seed: UInt64 = 0x5eed_ae4e7) throws {
         self.path = path
         selected = Self.selection(structureCount: n, fraction: fraction, seed: seed)
-        // aenet replaces an existing .forces file (status='replace').
-        file = try StagedFile(path: path, overwrite: true)
+        // aenet-PyTorch's generate replaces an existing .forces file; we refuse, as for the
+        // training set itself (compat/DIFFERENCES.md).
+        file = try StagedFile(path: path, overwrite: false)
         buffer.record { $0.append(n) }
     }
 

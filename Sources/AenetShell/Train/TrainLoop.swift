@@ -51,7 +51,7 @@ struct TrainLoop {
         let comm = c.communicator
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: input.sampling,
                                   l2: input.l2, rng: GfortranRandom(clock: comm.broadcast(value: Int32(truncatingIfNeeded: time(nil) &+ 17))),
-                                  share: c.share)
+                                  memoryLimit: RunPolicy.memoryLimit, share: c.share)
         if let fixed = input.method.type.fixedSampling, input.samplingGiven, input.sampling != fixed {
             c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
