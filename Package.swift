@@ -20,6 +20,16 @@ let tools = ["generate", "train", "predict", "augment"]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
+// MPI builds (issue 13): `AENET_MPI=1 swift build -c release --build-path .build-mpi` (scripts/build-mpi.sh)
+// adds Open MPI (CMPI, AenetMPI) to generate, train and predict and defines AENET_MPI for them. Without
+// it nothing refers to MPI, so machines without Open MPI build and test as before.
+let mpi = Context.environment["AENET_MPI"] == "1"
+let mpiTools: Set<String> = ["generate", "train", "predict"]
+let mpiTargets: [Target] = mpi ? [
+    .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+    .target(name: "AenetMPI", dependencies: ["AenetCore", "CMPI"], path: "Sources/AenetMPI"),
+] : []
+
 let package = Package(
     name: "aenet-swift",
     products: [
@@ -77,5 +87,10 @@ let package = Package(
                         + [.target(name: "aenet-plot")]),
         // SVG learning curves and parity plots (logic in AenetShell/Plot).
         .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),
-    ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetShell", argumentParser]) }
+    ] + mpiTargets + tools.map { tool in
+        mpi && mpiTools.contains(tool)
+            ? .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser, "AenetMPI"],
+                                swiftSettings: [.define("AENET_MPI")])
+            : .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser])
+    }
 )

@@ -14,3 +14,6 @@ scripts/test-python.sh
 # The KIM model driver with stock LAMMPS (and ASE via kimpy): installs lammps, libkim-api-dev,
 # cmake (apt-get) and kimpy (pip) when missing; KIM_TESTS=0 skips it.
 KIM_TESTS_PREBUILT=1 scripts/test-kim.sh
+# MPI builds of generate/train/predict against the serial tools (mpirun -np 2 and 3; installs Open MPI
+# when missing; MPI_TESTS=0 skips it).
+scripts/test-mpi.sh

@@ -33,12 +33,18 @@ public final class Trainer: TrainingProblem {
     /// Another loss for `lossAndGradient` (aenet-PyTorch's energy + force loss); nil = aenet's.
     public var objective: (any BatchObjective)?
 
+    /// Data parallel training (MPI): this process holds the training structures `share.range`
+    /// (global indices) as `train`; see `TrainingShare`.
+    public let share: TrainingShare
+
     /// - Parameter weights: the starting weights (all networks concatenated in species order).
     /// - Parameter memoryLimit: bytes the optimizer may allocate; a METHOD that needs more is refused
     ///   with the amount before anything is allocated.
+    /// - Parameter share: which part of the training set `train` is (default: all of it, one process).
     public init(evaluator: LossEvaluator, train: TrainingData, method choice: MethodChoice, sampling: Sampling,
-                l2: Double, rng: GfortranRandom, memoryLimit: Double = .infinity) throws {
-        guard train.structureCount > 0 else {
+                l2: Double, rng: GfortranRandom, memoryLimit: Double = .infinity, share: TrainingShare? = nil) throws {
+        self.share = share ?? TrainingShare(whole: train)
+        guard self.share.count > 0 else {
             throw AenetError("the training set is empty after the test split (TESTPERCENT too high or too few structures)")
         }
         if l2 > 0, !choice.type.supportsL2 {
@@ -48,12 +54,12 @@ public final class Trainer: TrainingProblem {
         try choice.checkMemory(weightCount: evaluator.weights.count, structureCount: train.structureCount, limit: memoryLimit)
         self.evaluator = evaluator; self.train = train; self.l2 = l2; self.rng = rng
         weights = evaluator.weights
-        trainErrors = Array(repeating: 0, count: train.structureCount)
-        method = choice.make(weightCount: weights.count, structureCount: train.structureCount)
+        trainErrors = Array(repeating: 0, count: self.share.count)
+        method = choice.make(weightCount: weights.count, structureCount: self.share.count)
         self.sampling = choice.type.fixedSampling ?? sampling
     }
 
-    public var structureCount: Int { train.structureCount }
+    public var structureCount: Int { share.count }
 
     /// Puts the state of a restart file back: weights and sampling generator.
     public func restore(weights w: [Double], rng r: GfortranRandom) {
@@ -64,7 +70,7 @@ public final class Trainer: TrainingProblem {
     /// The order of training structures for one epoch (opt_schedule_epoch). Unlike aenet,
     /// random draws come from the whole training set also when the sample is smaller (compat/DIFFERENCES.md).
     public func schedule(count s: Int) -> [Int] {
-        let nt = train.structureCount
+        let nt = share.count
         func pick(_ u: Double) -> Int { max(Int((u * Double(nt)).rounded(.up)), 1) }
         switch sampling {
         case .sequential: return (0..<s).map { $0 % nt }
@@ -73,12 +79,14 @@ public final class Trainer: TrainingProblem {
             let order = (0..<nt).sorted { abs(trainErrors[$0]) < abs(trainErrors[$1]) }
             return (0..<s).map { _ in let u = rng.nextDouble(); return order[nt - pick(u * u * u * u)] }
         case .energy:
-            let order = (0..<nt).sorted { train.energies[$0] < train.energies[$1] }
+            let order = (0..<nt).sorted { share.energies[$0] < share.energies[$1] }
             return (0..<s).map { _ in let u = rng.nextDouble(); return order[pick(u * u * u * u) - 1] }
         }
     }
 
     /// Loss and gradient of a batch (nil = whole training set) with the L2 term scaled to its share.
+    /// Each process evaluates the structures it holds; `share.reduce` sums loss and gradient over
+    /// the processes (the hook where other loss terms, such as force errors, join the same sum).
     public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
         if let o = objective { return o.lossAndGradient(w, &g, batch: batch ?? Array(0..<train.structureCount)) }
         var f: Double
@@ -89,27 +97,67 @@ public final class Trainer: TrainingProblem {
             }
             lastErrorsWeights = w
         } else {
-            f = g.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, structures: batch, gradient: $0.baseAddress!) }
+            let local = share.local(batch!)
+            f = g.withUnsafeMutableBufferPointer { evaluator.loss(w, data: train, structures: local, gradient: $0.baseAddress!) }
         }
+        f = share.reduce(loss: f, gradient: &g)
         if l2 > 0 {
-            let share = Double(batch?.count ?? train.structureCount) / Double(train.structureCount)
+            let share = Double(batch?.count ?? structureCount) / Double(structureCount)
             f += 0.5 * l2 * share * dot(w, w)
             axpy(l2 * share, w, &g)
         }
         return f
     }
 
+    /// dE of training structure k (global index): evaluated by the process holding it, sent to all.
     public func structureError(_ w: [Double], structure k: Int, derivative: inout [Double]) -> Double {
-        derivative.withUnsafeMutableBufferPointer { evaluator.structureError(w, data: train, structure: k, derivative: $0.baseAddress!) }
-    }
-
-    public func jacobian(_ w: [Double], batch: [Int], into jac: inout [Double], errors: inout [Double]) {
-        jac.withUnsafeMutableBufferPointer { jp in
-            errors.withUnsafeMutableBufferPointer { evaluator.jacobian(w, data: train, structures: batch, into: jp.baseAddress!, errors: $0.baseAddress!) }
+        guard share.isDistributed else {
+            return derivative.withUnsafeMutableBufferPointer { evaluator.structureError(w, data: train, structure: k, derivative: $0.baseAddress!) }
         }
+        var e = 0.0
+        if share.range.contains(k) {
+            e = derivative.withUnsafeMutableBufferPointer { evaluator.structureError(w, data: train, structure: k - share.range.lowerBound, derivative: $0.baseAddress!) }
+        } else {
+            for i in derivative.indices { derivative[i] = 0 }
+        }
+        // One process contributes, the others add zeros: exact, the serial values bit for bit.
+        return share.reduce(loss: e, gradient: &derivative)
     }
 
-    public func batchLoss(_ w: [Double], batch: [Int]) -> Double { evaluator.loss(w, data: train, structures: batch) }
+    /// Errors and Jacobian columns of a batch (global indices): each process fills the columns of
+    /// the structures it holds, zeros elsewhere; the sum over processes is the serial Jacobian bit
+    /// for bit (LM then forms the same normal equations on every process).
+    public func jacobian(_ w: [Double], batch: [Int], into jac: inout [Double], errors: inout [Double]) {
+        guard share.isDistributed else {
+            jac.withUnsafeMutableBufferPointer { jp in
+                errors.withUnsafeMutableBufferPointer { evaluator.jacobian(w, data: train, structures: batch, into: jp.baseAddress!, errors: $0.baseAddress!) }
+            }
+            return
+        }
+        let n = w.count
+        let mine = batch.indices.filter { share.range.contains(batch[$0]) }
+        var localJac = [Double](repeating: 0, count: n * mine.count), localErr = [Double](repeating: 0, count: mine.count)
+        if !mine.isEmpty {
+            localJac.withUnsafeMutableBufferPointer { jp in
+                localErr.withUnsafeMutableBufferPointer {
+                    evaluator.jacobian(w, data: train, structures: mine.map { batch[$0] - share.range.lowerBound },
+                                       into: jp.baseAddress!, errors: $0.baseAddress!)
+                }
+            }
+        }
+        for i in 0..<(n * batch.count) { jac[i] = 0 }
+        for i in 0..<batch.count { errors[i] = 0 }
+        for (c, j) in mine.enumerated() {
+            for i in 0..<n { jac[j * n + i] = localJac[c * n + i] }
+            errors[j] = localErr[c]
+        }
+        jac.withUnsafeMutableBufferPointer { share.comm.allreduceSum(UnsafeMutableBufferPointer(rebasing: $0[0..<(n * batch.count)])) }
+        errors.withUnsafeMutableBufferPointer { share.comm.allreduceSum(UnsafeMutableBufferPointer(rebasing: $0[0..<batch.count])) }
+    }
+
+    public func batchLoss(_ w: [Double], batch: [Int]) -> Double {
+        share.comm.allreduceSum(evaluator.loss(w, data: train, structures: share.local(batch)))
+    }
 
     /// Stratified mini-batches: the structures with forces (per `objective`) and the others are
     /// shuffled separately with the trainer's generator and dealt round-robin over
@@ -141,5 +189,42 @@ public final class Trainer: TrainingProblem {
     /// One epoch of the method. Returns true when it reports convergence (only bfgs does).
     public func epoch() -> Bool {
         method.epoch(self)
+    }
+}
+
+/// Which part of the training set one process holds (data parallel training over MPI ranks):
+/// the contiguous block `range` of the global training structures (in the order of the training
+/// set after the test split), the global count, and the normalized energies of all structures
+/// (for `energy` sampling: 8 bytes a structure). Sums over the processes go through `comm`.
+public struct TrainingShare {
+    public let comm: any Communicator
+    public let range: Range<Int>
+    public let count: Int
+    public let energies: [Double]
+
+    public init(comm: any Communicator, range: Range<Int>, count: Int, energies: [Double]) {
+        self.comm = comm; self.range = range; self.count = count; self.energies = energies
+    }
+
+    /// One process holding everything.
+    public init(whole train: TrainingData) {
+        self.init(comm: SerialCommunicator(), range: 0..<train.structureCount, count: train.structureCount, energies: train.energies)
+    }
+
+    public var isDistributed: Bool { comm.size > 1 }
+
+    /// The structures of a batch (global indices) held here, as local indices.
+    public func local(_ batch: [Int]) -> [Int] {
+        guard isDistributed else { return batch }
+        return batch.compactMap { range.contains($0) ? $0 - range.lowerBound : nil }
+    }
+
+    /// Sums a loss and its gradient over the processes (one message; fixed order, so every
+    /// process gets the same numbers).
+    public func reduce(loss: Double, gradient g: inout [Double]) -> Double {
+        guard isDistributed else { return loss }
+        g.append(loss)
+        comm.allreduceSum(&g)
+        return g.removeLast()
     }
 }

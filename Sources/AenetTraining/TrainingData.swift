@@ -105,6 +105,22 @@ public final class TrainingData: @unchecked Sendable {
         return d
     }
 
+    /// The same structures held in memory (a copy of the mapped rows; `self` when not streaming).
+    /// An MPI rank keeps only its share this way.
+    public func inMemory() -> TrainingData {
+        guard isStreaming else { return self }
+        let d = TrainingData(featureCounts: featureCounts)
+        for t in 0..<speciesCount {
+            let rows = rowOffsets[t].count
+            var f = [Double](repeating: 0, count: rows * featureCounts[t])
+            if rows > 0 { f.withUnsafeMutableBufferPointer { copyRows(species: t, first: 0, count: rows, to: $0.baseAddress!) } }
+            d.features[t] = f
+            d.atomOffsets[t] = atomOffsets[t]
+        }
+        d.energies = energies; d.atomCounts = atomCounts; d.paths = paths
+        return d
+    }
+
     /// Bytes held (for the memory report).
     public var byteCount: Int {
         features.reduce(0) { $0 + 8 * $1.count } + rowOffsets.reduce(0) { $0 + 8 * $1.count } + structureCount * 40

@@ -10,7 +10,8 @@ struct Compat: ParsableCommand {
         commandName: "aenet-compat",
         abstract: "Cross-validation helpers: compare our files with aenet's.",
         version: SuiteVersion.string,
-        subcommands: [TrainingSets.self, NeighbourLists.self, TrainingSetToASCII.self, TrainingSetFromASCII.self]
+        subcommands: [TrainingSets.self, NeighbourLists.self, TrainingSetToASCII.self, TrainingSetFromASCII.self,
+                      CompareNetworks.self]
     )
 }
 
@@ -123,5 +124,32 @@ struct TrainingSetFromASCII: ParsableCommand {
         let d = Diagnostics(tool: "aenet-compat")
         let status = d.run { try TrainingSetASCIIReader(path: input).writeBinary(to: output, overwrite: overwrite); return 0 }
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Used by scripts/test-mpi.sh: MPI training against the serial run.
+struct CompareNetworks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare-networks",
+        abstract: "Largest weight difference of two .nn files with the same architecture (exit 1 beyond --atol).")
+
+    @Argument(help: "First .nn file.") var a: String
+    @Argument(help: "Second .nn file.") var b: String
+    @Option(help: "Largest acceptable absolute weight difference.") var atol: Double = 0
+
+    func run() throws {
+        do {
+            let x = try Potential.read(path: a).network, y = try Potential.read(path: b).network
+            guard x.layerSizes == y.layerSizes, x.weights.count == y.weights.count else {
+                throw AenetError("the networks differ in architecture (\(x.layerSizes) vs \(y.layerSizes))")
+            }
+            var d = 0.0, m = 0.0
+            for (u, v) in zip(x.weights, y.weights) { d = max(d, abs(u - v)); m = max(m, abs(u)) }
+            print(String(format: "max |Δw| = %.3e  (max |w| = %.3e, %d weights)", d, m, x.weights.count))
+            if !(d <= atol) { throw ExitCode(1) }
+        } catch let e as AenetError {
+            FileHandle.standardError.write(Data("aenet-compat: error: \(e)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

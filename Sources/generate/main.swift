@@ -25,24 +25,44 @@ struct Generate: ParsableCommand {
     @Option(help: "Worker threads for featurization (default: the number of cores).")
     var threads: Int = RunPolicy.workerThreads
 
+    @Option(help: ArgumentHelp("Structures featurized per step and rank (memory holds one step; for tests).", visibility: .hidden))
+    var chunkSize = 64
+
     @Flag(help: "Reproduce aenet 2.0.4's incomplete neighbour lists for bit-compatible training sets (default: complete lists).")
     var aenetNeighbours = false
 
     func run() throws {
         RunPolicy.singleThreadedBLAS()
         let diagnostics = Diagnostics(tool: "generate")
-        let out = TextOutput()
-        let status = diagnostics.run {
+        let comm = world
+        let out = Ranks.output(comm)
+        let status = diagnostics.run(comm) {
             defer { out.flush() }
-            let input = try GenerateInput(path: deck)
             out.write(TrainingSetGenerator.banner)
-            let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
-            generator.derivativeLimit = RunPolicy.memoryLimit / Double(max(1, threads) + 1)
+            // Every rank reads the deck and setups; a failure on one stops all (collective check).
+            let generator = try comm.checked {
+                try TrainingSetGenerator(input: try GenerateInput(path: deck), aenetNeighbours: aenetNeighbours)
+            }
+            generator.derivativeLimit = RunPolicy.memoryLimit / Double(max(1, Ranks.threads(threads, comm)) + 1)
             out.flush()
-            for w in generator.setupWarnings { diagnostics.warning(w) }
-            try generator.run(output: out, threads: max(1, threads))
+            if comm.isRoot { for w in generator.setupWarnings { diagnostics.warning(w) } }
+            try generator.run(output: out, threads: Ranks.threads(threads, comm), chunkSize: max(1, chunkSize), communicator: comm)
             return 0
         }
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+#if AENET_MPI
+import AenetMPI
+#endif
+
+/// The processes of this run: MPI_COMM_WORLD in an MPI build (scripts/build-mpi.sh), else one.
+/// Started on first use, after the command line was parsed.
+nonisolated(unsafe) let world: any Communicator = {
+    #if AENET_MPI
+    return MPICommunicator.start()
+    #else
+    return SerialCommunicator()
+    #endif
+}()

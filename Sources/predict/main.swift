@@ -49,24 +49,31 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let diagnostics = Diagnostics(tool: "predict")
+        let comm = world
         var failed = 0
-        let status = diagnostics.run {
+        let status = diagnostics.run(comm) {
             defer { fflush(Console.out) }
-            let input = try PredictInput(path: inputFile)
-            for w in input.warnings { diagnostics.warning(w) }
-            let files = structures.isEmpty ? input.files : structures
-            guard !files.isEmpty else {
-                throw AenetError("no structures: give structure files on the command line or a FILES list", file: inputFile)
+            // Every rank reads the deck and the potentials; a failure on one stops all (collective check).
+            let (input, set, files) = try comm.checked { () throws -> (PredictInput, PotentialSet, [String]) in
+                let input = try PredictInput(path: inputFile)
+                let files = structures.isEmpty ? input.files : structures
+                guard !files.isEmpty else {
+                    throw AenetError("no structures: give structure files on the command line or a FILES list", file: inputFile)
+                }
+                return (input, try PotentialSet.load(types: input.types, files: input.networkFiles, legacyChebyshev: legacyChebyshev), files)
             }
-            var set = try PotentialSet.load(types: input.types, files: input.networkFiles, legacyChebyshev: legacyChebyshev)
-            if aenetNeighbours { set.neighbourConvention = .aenet204 }
-            for w in set.warnings { diagnostics.warning(w) }
-            var job = PredictRun(input: input, potentials: set, files: files, threads: threads)
+            if comm.isRoot { for w in input.warnings { diagnostics.warning(w) } }
+            var potentials = set
+            if aenetNeighbours { potentials.neighbourConvention = .aenet204 }
+            if comm.isRoot { for w in set.warnings { diagnostics.warning(w) } }
+            var job = PredictRun(input: input, potentials: potentials, files: files, threads: Ranks.threads(threads, comm))
             job.errorSummary = errorSummary || errorCSV != nil
             job.errorCSV = errorCSV
             job.relaxedDirectory = relaxedDirectory
             job.stress = stress
-            failed = try job.run(out: Console.write, err: { diagnostics.note($0) })
+            // Only rank 0 prints (it receives the other ranks' texts).
+            let root = comm.isRoot
+            failed = try job.run(out: { if root { Console.write($0) } }, err: { if root { diagnostics.note($0) } }, communicator: comm)
             return 0
         }
         if status != 0 { throw ExitCode(status) }

@@ -22,8 +22,9 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let diagnostics = Diagnostics(tool: "train")
-        let out = TextOutput()
-        let status = diagnostics.run {
+        let comm = world
+        let out = Ranks.output(comm)
+        let status = diagnostics.run(comm) {
             defer { out.flush() }
             if !average.isEmpty {
                 guard average.count >= 3 else { throw AenetError("--average needs an output file and at least two input networks") }
@@ -32,9 +33,26 @@ struct Train: ParsableCommand {
             }
             guard let deck else { throw AenetError("no input deck given (usage: train train.in)") }
             let input = try TrainInput(path: deck)
-            try TrainCommand(input: input, out: out, diagnostics: diagnostics).run()
+            let command = TrainCommand(input: input, out: out, diagnostics: diagnostics)
+            command.communicator = comm
+            command.threads = Ranks.threads(command.threads, comm)
+            try command.run()
             return 0
         }
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+#if AENET_MPI
+import AenetMPI
+#endif
+
+/// The processes of this run: MPI_COMM_WORLD in an MPI build (scripts/build-mpi.sh), else one.
+/// Started on first use, after the command line was parsed.
+nonisolated(unsafe) let world: any Communicator = {
+    #if AENET_MPI
+    return MPICommunicator.start()
+    #else
+    return SerialCommunicator()
+    #endif
+}()

@@ -13,6 +13,13 @@ public final class ForcesFileWriter {
 
         public init() {}
 
+        /// The records and neighbour maximum, to move them between processes (MPI generate).
+        public var transferred: (records: [UInt8], maxNeighbours: Int) { (bytes.bytes, maxNeighbours) }
+        public init(records: [UInt8], maxNeighbours: Int) {
+            bytes = FortranRecordWriter(bytes: records)
+            self.maxNeighbours = maxNeighbours
+        }
+
         /// Bytes of the records appended so far.
         public var byteCount: Int { bytes.bytes.count }
 
@@ -43,6 +50,17 @@ public final class ForcesFileWriter {
 
     public init(path: String, structureCount n: Int, fraction: Double, seed: UInt64 = 0x5eed_ae4e7) throws {
         self.path = path
+        selected = Self.selection(structureCount: n, fraction: fraction, seed: seed)
+        // aenet-PyTorch's generate replaces an existing .forces file; we refuse, as for the
+        // training set itself (compat/DIFFERENCES.md).
+        file = try StagedFile(path: path, overwrite: false)
+        buffer.record { $0.append(n) }
+    }
+
+    public func isSelected(_ structure: Int) -> Bool { selected[structure] }
+
+    /// Which of `n` structures carry derivatives (reproducible: the same on every MPI rank).
+    public static func selection(structureCount n: Int, fraction: Double, seed: UInt64 = 0x5eed_ae4e7) -> [Bool] {
         var flags = [Bool](repeating: false, count: n)
         let k = min(n, max(0, Int((Double(n) * fraction).rounded())))
         for i in 0..<k { flags[i] = true }
@@ -53,14 +71,8 @@ public final class ForcesFileWriter {
                 flags.swapAt(i, j)
             }
         }
-        selected = flags
-        // aenet-PyTorch's generate replaces an existing .forces file; we refuse, as for the
-        // training set itself (compat/DIFFERENCES.md).
-        file = try StagedFile(path: path, overwrite: false)
-        buffer.record { $0.append(n) }
+        return flags
     }
-
-    public func isSelected(_ structure: Int) -> Bool { selected[structure] }
 
     public func append(path: String, atomCount: Int, typeCount: Int, derivatives: StructureDerivatives?) throws {
         buffer.record { $0.append(path.utf8.count) }

@@ -8,6 +8,9 @@ public struct FortranRecordWriter: Sendable {
 
     public init(reservingCapacity n: Int = 0) { bytes.reserveCapacity(n) }
 
+    /// A writer continuing complete records made elsewhere.
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
     /// Opens a record; values appended until `endRecord()` form its payload.
     public mutating func beginRecord() {
         precondition(recordStart == nil, "record already open")

@@ -133,7 +133,14 @@ public final class TrainingSetGenerator {
     }
 
     /// Runs the whole generation: stdout in aenet's layout, the training set (and `.forces`) on disk.
-    public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64) throws {
+    ///
+    /// With several ranks (`communicator`, MPI) each chunk of structures is split into contiguous
+    /// blocks, one per rank; rank 0 gathers them and writes everything in FILES order, so the
+    /// training set and stdout are byte for byte those of a serial run. Only rank 0 holds output
+    /// files; a rank holds one chunk at a time. The first bad structure in FILES order stops every
+    /// rank with its message, as in a serial run.
+    public func run(output out: TextOutput, threads: Int = 2, chunkSize: Int = 64,
+                    communicator comm: any Communicator = SerialCommunicator()) throws {
         atomThreads = threads
         let files = input.structureFiles
         let started = Date()
@@ -144,19 +151,28 @@ public final class TrainingSetGenerator {
         printPreamble(out)
         let header = TrainingSetHeader(typeNames: input.typeNames, atomicEnergies: input.atomicEnergies,
                                        structureCount: files.count)
-        let writer = try TrainingSetWriter(path: input.output, header: header)
-        let forcesWriter = input.forces
-            ? try ForcesFileWriter(path: input.output + ".forces", structureCount: files.count, fraction: input.forcesFraction)
-            : nil
+        let (writer, forcesWriter) = try comm.checked { () throws -> (TrainingSetWriter?, ForcesFileWriter?) in
+            guard comm.isRoot else { return (nil, nil) }
+            let w = try TrainingSetWriter(path: input.output, header: header)
+            do {
+                let f = input.forces
+                    ? try ForcesFileWriter(path: input.output + ".forces", structureCount: files.count, fraction: input.forcesFraction)
+                    : nil
+                return (w, f)
+            } catch { w.abandon(); throw error }
+        }
+        let selected = input.forces ? ForcesFileWriter.selection(structureCount: files.count, fraction: input.forcesFraction) : nil
         do {
             out.write(AenetText.header("Adding structures to the training set") + "\n")
             out.line("#     N  nAtoms  nTypes           E/atom  structure file (xsf)")
-            let progress = ProgressReporter(label: "generate", total: files.count, unit: "structures")
+            let progress = ProgressReporter(label: "generate", total: files.count, unit: "structures", enabled: comm.isRoot && isatty(2) != 0)
             var results = [Result<Featurized, Error>?](repeating: nil, count: min(chunkSize, files.count))
             var workspaces = [Neighbourhood](repeating: Neighbourhood(), count: threads)
-            for chunkStart in stride(from: 0, to: files.count, by: chunkSize) {
-                let chunk = chunkStart..<min(chunkStart + chunkSize, files.count)
-                let wants = chunk.map { forcesWriter?.isSelected($0) ?? false }
+            for chunkStart in stride(from: 0, to: files.count, by: chunkSize * comm.size) {
+                let whole = chunkStart..<min(chunkStart + chunkSize * comm.size, files.count)
+                let mine = comm.block(of: whole.count)
+                let chunk = (whole.lowerBound + mine.lowerBound)..<(whole.lowerBound + mine.upperBound)
+                let wants = chunk.map { selected?[$0] ?? false }
                 results.withUnsafeMutableBufferPointer { res in
                     workspaces.withUnsafeMutableBufferPointer { ws in
                         let res = UncheckedSendable(res), ws = UncheckedSendable(ws)
@@ -168,23 +184,47 @@ public final class TrainingSetGenerator {
                         }
                     }
                 }
-                for k in 0..<chunk.count {
-                    let f = try results[k]!.get()
-                    results[k] = nil
-                    try write(f, index: chunk.lowerBound + k, to: writer, forces: forcesWriter, out: out)
+                if comm.size == 1, let writer {
+                    for k in 0..<chunk.count {
+                        let f = try results[k]!.get()
+                        results[k] = nil
+                        try write(f, index: chunk.lowerBound + k, to: writer, forces: forcesWriter, out: out)
+                    }
+                } else {
+                    var block = ByteWriter()
+                    for k in 0..<chunk.count { Self.encode(results[k]!, into: &block); results[k] = nil }
+                    let blocks = comm.gather(block.bytes, root: 0)
+                    var failure: Error?
+                    if let blocks, let writer {
+                        do {
+                            var index = whole.lowerBound
+                            for b in blocks {
+                                var r = ByteReader(b)
+                                while !r.atEnd {
+                                    try write(try Self.decode(&r).get(), index: index, to: writer, forces: forcesWriter, out: out)
+                                    index += 1
+                                }
+                            }
+                        } catch { failure = error }
+                    }
+                    try comm.check(failure)
                 }
-                progress.update(chunk.upperBound)
+                progress.update(whole.upperBound)
             }
             progress.finish()
             out.line()
-            // The pair appears together or not at all: the training set first (its name is the one
-            // concurrent runs race for), then the forces file, withdrawing the set if that fails.
-            try writer.finish(setups: setups)
-            do { try forcesWriter?.finish() } catch { unlink(input.output); throw error }
+            try comm.checked {
+                // The pair appears together or not at all: the training set first (its name is the one
+                // concurrent runs race for), then the forces file, withdrawing the set if that fails.
+                guard let writer else { return }
+                try writer.finish(setups: setups)
+                do { try forcesWriter?.finish() } catch { unlink(input.output); throw error }
+            }
         } catch {
-            writer.abandon(); forcesWriter?.abandon()
+            writer?.abandon(); forcesWriter?.abandon()
             throw error
         }
+        guard let writer else { return }   // the other ranks are done; rank 0 prints the summary
         let stats = writer.statistics
         let info = TrainingSetInfo(file: input.output, normalized: false, scale: 1, shift: 0, typeNames: input.typeNames,
                                    atomicEnergies: input.atomicEnergies, totalAtoms: stats.totalAtoms,
@@ -193,6 +233,39 @@ public final class TrainingSetGenerator {
         out.write(String(info.formattedInfo().dropFirst()))
         if input.timing { try writeTiming(structures: files.count, atoms: stats.totalAtoms, seconds: Date().timeIntervalSince(started), threads: threads) }
         out.write(Self.closing)
+    }
+
+    /// A structure's result as bytes for rank 0 (MPI): the error text, or everything `write` needs.
+    static func encode(_ result: Result<Featurized, Error>, into w: inout ByteWriter) {
+        switch result {
+        case .failure(let e):
+            w.int(0); w.string("\(e)")
+        case .success(let f):
+            w.int(1)
+            let r = f.record
+            w.string(r.path); w.int(r.typeCount); w.double(r.energy); w.ints(r.types)
+            w.doubles(r.coordinates); w.doubles(r.forces); w.doubles(r.fingerprints); w.ints(r.fingerprintOffsets)
+            w.ints(f.neighbourCounts); w.strings(f.species)
+            if let d = f.derivatives?.transferred {
+                w.int(1); w.int(d.maxNeighbours); w.int(d.records.count); w.bytes.append(contentsOf: d.records)
+            } else {
+                w.int(0)
+            }
+        }
+    }
+
+    static func decode(_ r: inout ByteReader) -> Result<Featurized, Error> {
+        guard r.int() == 1 else { return .failure(RemoteError(description: r.string())) }
+        let record = TrainingSetStructure(path: r.string(), typeCount: r.int(), energy: r.double(), types: r.ints(),
+                                          coordinates: r.doubles(), forces: r.doubles(), fingerprints: r.doubles(),
+                                          fingerprintOffsets: r.ints())
+        let counts = r.ints(), species = r.strings()
+        var derivatives: ForcesFileWriter.StructureDerivatives?
+        if r.int() == 1 {
+            let m = r.int(), n = r.int()
+            derivatives = .init(records: r.raw(n), maxNeighbours: m)
+        }
+        return .success(Featurized(record: record, neighbourCounts: counts, species: species, derivatives: derivatives))
     }
 
     private func write(_ f: Featurized, index: Int, to writer: TrainingSetWriter, forces: ForcesFileWriter?, out: TextOutput) throws {

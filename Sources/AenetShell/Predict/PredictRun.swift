@@ -37,14 +37,18 @@ public struct PredictRun: Sendable {
 
     /// Runs everything, writing stdout through `out` and messages through `err`; returns the
     /// number of structures that failed.
-    public func run(out: (String) -> Void, err: (String) -> Void) throws -> Int {
+    ///
+    /// With several ranks (`communicator`, MPI) each block of structures is split into contiguous
+    /// parts, one per rank; rank 0 gathers the texts and prints them in input order, so stdout is
+    /// that of a serial run. Only rank 0 prints (the others' `out` and `err` are not used) and
+    /// returns the failure count (the others return 0).
+    public func run(out: (String) -> Void, err: (String) -> Void,
+                    communicator comm: any Communicator = SerialCommunicator()) throws -> Int {
         RunPolicy.singleThreadedBLAS()
+        try comm.checked { try check(ranks: comm.size) }
         let printer = PredictOutput(verbosity: input.verbosity, forces: input.forces,
                                     atomicEnergies: input.printAtomicEnergies)
         out(printer.preamble(potentials))
-        if let dir = relaxedDirectory, !FileManager.default.fileExists(atPath: dir) {
-            throw AenetError("directory for relaxed structures does not exist", file: dir)
-        }
         var errors = ReferenceErrors(), failed = 0, printed = 0
         let workers = (0..<threads).map { _ in EvaluationWorkspace(potentials) }
         for w in workers { w.threads = threads }   // large structures use all threads themselves
@@ -52,7 +56,9 @@ public struct PredictRun: Sendable {
         let block = 32 * threads
         var start = 0
         while start < files.count {
-            let range = start..<min(start + block, files.count)
+            let whole = start..<min(start + block * comm.size, files.count)
+            let mine = comm.block(of: whole.count)
+            let range = (whole.lowerBound + mine.lowerBound)..<(whole.lowerBound + mine.upperBound)
             let results = Results(count: range.count)
             let set = potentials, inp = input, dir = relaxedDirectory
             DispatchQueue.concurrentPerform(iterations: workers.count) { w in
@@ -64,6 +70,28 @@ public struct PredictRun: Sendable {
                     k += workers.count
                 }
             }
+            if comm.size > 1 {
+                // Texts and errors to rank 0, which prints them in input order.
+                var w = ByteWriter()
+                for k in 0..<range.count {
+                    let o = results[k]
+                    if let e = o.error { w.int(0); w.string(e) } else { w.int(1); w.string(o.text) }
+                }
+                if let blocks = comm.gather(w.bytes, root: 0) {
+                    for b in blocks {
+                        var r = ByteReader(b)
+                        while !r.atEnd {
+                            let ok = r.int() == 1, text = r.string()
+                            if !ok { err(text); failed += 1; continue }
+                            if printed > 0 { out(Self.separatorText) }
+                            out(text)
+                            printed += 1
+                        }
+                    }
+                }
+                start = whole.upperBound
+                continue
+            }
             for k in 0..<range.count {
                 let o = results[k]
                 if let e = o.error { err(e); failed += 1; continue }
@@ -74,10 +102,21 @@ public struct PredictRun: Sendable {
             }
             start = range.upperBound
         }
+        guard comm.isRoot else { return 0 }
         out(printer.closing())
         if errorSummary { out(errors.summary) }
         if let csv = errorCSV { try AtomicFile.write(Array(errors.csv.utf8), to: csv, overwrite: true) }
         return failed
+    }
+
+    /// The options' checks before anything is evaluated.
+    func check(ranks: Int) throws {
+        if let dir = relaxedDirectory, !FileManager.default.fileExists(atPath: dir) {
+            throw AenetError("directory for relaxed structures does not exist", file: dir)
+        }
+        if ranks > 1, errorSummary || errorCSV != nil {
+            throw AenetError("--errors and --errors-csv are not available with several MPI ranks yet; run them without mpirun")
+        }
     }
 
     static let separatorText = PredictOutput.separator

@@ -28,10 +28,23 @@ public struct Diagnostics: Sendable {
 
     /// Runs a tool's work: an `AenetError` becomes one rendered line and exit status 1.
     /// Returns the body's exit status otherwise.
+    /// The same over MPI ranks: ends with a collective error check, so an error every rank meets
+    /// (a bad deck) is printed once, by the lowest rank, and every rank exits with status 1.
+    public func run(_ comm: any Communicator, _ body: () throws -> Int32) -> Int32 {
+        run { try comm.checked(body) }
+    }
+
     public func run(_ body: () throws -> Int32) -> Int32 {
         do { return try body() } catch {
+            if Ranks.isQuiet(error) { return 1 }   // another MPI rank reported it
             self.error(error)
             return 1
         }
     }
+}
+
+/// An error made on another MPI rank, carried as its text (printed as the original would be).
+public struct RemoteError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
 }

@@ -39,6 +39,11 @@ public final class TrainCommand {
     /// Indices in the training-set file of the training, test and validation structures.
     var trainSetIndices: [Int] = []
     var testSetIndices: [Int] = []
+    /// The processes of the run (MPI ranks; data parallel training, see `TrainingShare`). Only
+    /// rank 0 writes files; give the others an `out` that discards (Ranks.output).
+    public var communicator: any Communicator = SerialCommunicator()
+    /// This rank's part of the training set (global training indices, after the test split).
+    var share: TrainingShare!
 
     public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
         self.input = input; self.out = out; self.diagnostics = diagnostics
@@ -48,17 +53,23 @@ public final class TrainCommand {
     public func run() throws {
         RunPolicy.singleThreadedBLAS()
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
+        let comm = communicator
         try openTrainingSet()
-        if input.torch?.forces == true { try loadForces() }
-        try setUpNetworks()
-        do {
-            try input.method.checkMemory(weightCount: networks.reduce(0) { $0 + $1.weights.count },
-                                         structureCount: set.header.structureCount, limit: RunPolicy.memoryLimit)
-        } catch let e as AenetError { throw e.located(in: input.deckPath) }
+        if comm.size > 1, input.torch != nil {
+            throw AenetError("decks with aenet-PyTorch's keywords (FORCES, METHOD method=…) train on one process; start train without mpirun", file: input.deckPath)
+        }
+        try comm.checked {
+            if input.torch?.forces == true { try loadForces() }
+            try setUpNetworks()
+            do {
+                try input.method.checkMemory(weightCount: networks.reduce(0) { $0 + $1.weights.count },
+                                             structureCount: set.header.structureCount, limit: RunPolicy.memoryLimit)
+            } catch let e as AenetError { throw e.located(in: input.deckPath) }
+        }
         // aenet writes every network here; we keep its text but write only the networks created
         // now (so that a run killed before its first epoch resumes with them): an existing file
         // is replaced only by a result, at the end of the run.
-        try saveNetworks(suffix: "", verbose: true, only: createdNetworks)
+        try comm.checked { try saveNetworks(suffix: "", verbose: true, only: createdNetworks) }
         try splitTestSet()
         out.flush()
         if input.torch != nil { try ForceTrainLoop(command: self).run() } else { try TrainLoop(command: self).run() }
@@ -66,39 +77,46 @@ public final class TrainCommand {
 
     /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
     func openTrainingSet() throws {
-        let fm = FileManager.default
+        let fm = FileManager.default, comm = communicator
         defer { if let c = asciiCopy { try? fm.removeItem(atPath: c); asciiCopy = nil } }
         let raw = input.trainingSet, scaled = raw + ".scaled"
-        var path = raw
-        if fm.fileExists(atPath: scaled) {
-            out.write(" Loading scaled training set file: \(scaled)\n\n")
-            if input.maxEnergy < .greatestFiniteMagnitude {
-                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
-            }
-            path = scaled
-        } else {
+        var binary = raw
+        // Every rank decides before rank 0 writes anything (MPI); only rank 0 normalizes.
+        let (found, normalize) = try comm.checked { () throws -> (Bool, Bool) in
+            if fm.fileExists(atPath: scaled) { return (true, false) }
             guard fm.fileExists(atPath: raw) else {
                 throw AenetError(.missingFile, "training set not found (TRAININGSET)", file: raw)
             }
-            var binary = raw
             if try TrainingSetLayout.detect(path: raw) == .ascii {
-                // aenet-PyTorch's ASCII set: read through a private binary copy (removed below;
-                // a mapped copy stays readable after unlink).
-                binary = fm.temporaryDirectory.appendingPathComponent("aenet-train-\(getpid()).train").path
-                try? fm.removeItem(atPath: binary)
-                try TrainingSetASCIIReader(path: raw).writeBinary(to: binary)
-                asciiCopy = binary
+                // aenet-PyTorch's ASCII set: read through a private binary copy (removed when
+                // this function returns; a mapped copy stays readable after unlink).
+                let copy = fm.temporaryDirectory.appendingPathComponent("aenet-train-\(getpid()).train").path
+                try? fm.removeItem(atPath: copy)
+                try TrainingSetASCIIReader(path: raw).writeBinary(to: copy)
+                asciiCopy = copy
+                binary = copy
             }
-            if try !TrainingSetReader(path: binary).header.normalized {
-                out.write(try Normalization.normalize(rawPath: binary, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning)
-                    .replacingOccurrences(of: binary, with: raw))
-                path = scaled
-            } else {
-                path = binary
-            }
+            return (false, try !TrainingSetReader(path: binary).header.normalized)
         }
-
-        set = try LoadedTrainingSet.load(path: path, streaming: RunPolicy.streamTrainingSet(path: path))
+        var path = binary
+        if found {
+            out.write(" Loading scaled training set file: \(scaled)\n\n")
+            if input.maxEnergy < .greatestFiniteMagnitude, comm.isRoot {
+                diagnostics.note("note: \(scaled) exists and is used as it is; MAXENERGY only applies when it is created (delete it to re-normalize).")
+            }
+            path = scaled
+        } else if normalize {
+            try comm.checked {
+                if comm.isRoot {
+                    out.write(try Normalization.normalize(rawPath: binary, scaledPath: scaled, maxEnergy: input.maxEnergy, warn: diagnostics.warning)
+                        .replacingOccurrences(of: binary, with: raw))
+                }
+            }
+            path = scaled
+        }
+        // Several ranks map the file: each copies only its share into memory (splitTestSet).
+        let path_ = path
+        set = try comm.checked { try LoadedTrainingSet.load(path: path_, streaming: comm.size > 1 || RunPolicy.streamTrainingSet(path: path_)) }
         species = set.header.typeNames.map { $0.trimmingCharacters(in: .whitespaces) }
         for (t, s) in set.setups.enumerated() where s.atomType.trimmingCharacters(in: .whitespaces) != species[t] {
             throw AenetError(.corruptFile, "setup \(t + 1) is for species \(s.atomType), the header names \(species[t]) (corrupt file)", file: path)
@@ -134,9 +152,10 @@ public final class TrainCommand {
     func setUpNetworks() throws {
         specs = try input.networks(for: species)
         out.write(AenetText.header("Networks") + "\n")
-        // PHSEED (aenet-PyTorch decks) makes the initial weights reproducible.
+        // PHSEED (aenet-PyTorch decks) makes the initial weights reproducible; otherwise the same
+        // new networks on every rank: rank 0's clock.
         var rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.phSeed)) }
-            ?? GfortranRandom(clock: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000))
+            ?? GfortranRandom(clock: communicator.broadcast(value: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000)))
         for (t, spec) in specs.enumerated() {
             let nsf = set.setups[t].nsf
             if FileManager.default.fileExists(atPath: spec.file) {
@@ -168,6 +187,7 @@ public final class TrainCommand {
         for (t, spec) in specs.enumerated() {
             if verbose { out.write(" Saving the \(species[t]) network to file : \(spec.file)\(suffix)\n") }
             if let only, !only.contains(t) { continue }
+            guard communicator.isRoot else { continue }
             guard networks[t].weights.allSatisfy(\.isFinite) else {
                 throw AenetError(.invalidInput, "the \(species[t]) network has NaN or infinite weights; not written", file: spec.file + suffix)
             }
@@ -179,19 +199,32 @@ public final class TrainCommand {
 
     /// decide_testing_set with train.rngstate (aenet train.f90, decide_testing_set), then the in-memory subsets.
     func splitTestSet() throws {
-        let n = set.data.structureCount
+        let n = set.data.structureCount, comm = communicator
         var restarted = false
-        var rng: GfortranRandom
-        if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
-            let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
-            if let w { diagnostics.warning(w) }
-            rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
-            restarted = g != nil
-        } else {
-            // aenet-PyTorch decks: the split is drawn from NPSEED (reproducible, as its numpy split).
-            rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.npSeed &+ 1_000_003)) }
-                ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
-            try RandomStateFile.write(rng, path: TrainFiles.rngState)
+        var rng = GfortranRandom(clock: 0)
+        // Rank 0 reads (or makes) train.rngstate; every rank draws the split from its state.
+        try comm.checked {
+            guard comm.isRoot else { return }
+            if FileManager.default.fileExists(atPath: TrainFiles.rngState) {
+                let (g, w) = try RandomStateFile.read(path: TrainFiles.rngState)
+                if let w { diagnostics.warning(w) }
+                rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+                restarted = g != nil
+            } else {
+                // aenet-PyTorch decks: the split is drawn from NPSEED (reproducible, as its numpy split).
+                rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.npSeed &+ 1_000_003)) }
+                    ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+                try RandomStateFile.write(rng, path: TrainFiles.rngState)
+            }
+        }
+        if comm.size > 1 {
+            var w = ByteWriter()
+            w.int(restarted ? 1 : 0)
+            for x in rng.seed { w.int(Int(x)) }
+            comm.broadcast(&w.bytes, root: 0)
+            var r = ByteReader(w.bytes)
+            restarted = r.int() == 1
+            rng = GfortranRandom(seed: (0..<GfortranRandom.seedSize).map { _ in Int32(truncatingIfNeeded: r.int()) })
         }
         isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
         let nTest = isTest.filter { $0 }.count
@@ -215,15 +248,27 @@ public final class TrainCommand {
                 out.write(" Early stopping          : after \(input.validationPatience) epochs without a lower validation RMSE\n")
             }
             out.write("\n")
-            validationData = set.data.subset(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
+            validationData = part(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
             trainSetIndices = trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] }
-            trainData = set.data.subset(trainSetIndices)
+            trainData = part(trainSetIndices, training: true)
         } else {
             trainSetIndices = trainIndices
-            trainData = set.data.subset(trainIndices)
+            trainData = part(trainIndices, training: true)
         }
         testSetIndices = isTest.indices.filter { isTest[$0] }
-        testData = set.data.subset(testSetIndices)
+        testData = part(testSetIndices)
         set.data = TrainingData(featureCounts: set.data.featureCounts)   // free the full copy
+    }
+
+    /// The structures `indices` of the set, or with several ranks this rank's contiguous block of
+    /// them, copied into memory; `training`: also records the rank's share of the training set.
+    private func part(_ indices: [Int], training: Bool = false) -> TrainingData {
+        let comm = communicator
+        let block = comm.block(of: indices.count)
+        if training {
+            share = TrainingShare(comm: comm, range: block, count: indices.count, energies: indices.map { set.data.energies[$0] })
+        }
+        guard comm.size > 1 else { return set.data.subset(indices) }
+        return set.data.subset(Array(indices[block])).inMemory()
     }
 }

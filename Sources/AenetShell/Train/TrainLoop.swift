@@ -11,20 +11,47 @@ struct TrainLoop {
     init(command: TrainCommand) { c = command }
 
     /// (MAE, RMSE) in eV/atom and the per-structure errors of a data set at the current weights.
+    /// With several ranks `d` is this rank's part: the sums are over all ranks, `dE` stays local.
     func errors(_ d: TrainingData, _ ev: LossEvaluator, _ w: [Double], known: [Double]? = nil) -> (mae: Double, rmse: Double, dE: [Double]) {
         var e = known ?? [Double](repeating: 0, count: d.structureCount)
-        let sse = known.map { $0.reduce(0) { $0 + 0.5 * $1 * $1 } }
+        var sse = known.map { $0.reduce(0) { $0 + 0.5 * $1 * $1 } }
             ?? e.withUnsafeMutableBufferPointer { ev.loss(w, data: d, errors: $0.baseAddress!) }
-        let n = Double(d.structureCount), scale = c.set.header.scale
+        let comm = c.communicator
+        var count = Double(d.structureCount)
+        if comm.size > 1 {
+            var sums = [sse, count, e.reduce(0) { $0 + abs($1) }]
+            comm.allreduceSum(&sums)
+            sse = sums[0]; count = sums[1]
+            let n = count, scale = c.set.header.scale
+            return (sums[2] / n / scale, (2 * sse / n).squareRoot() / scale, e)
+        }
+        let n = count, scale = c.set.header.scale
         return (e.reduce(0) { $0 + abs($1) / n } / scale, (2 * sse / n).squareRoot() / scale, e)
+    }
+
+    /// This rank's errors of the training structures placed in the whole training set's array
+    /// (summed over ranks: the array is the same on every rank).
+    func globalTrainErrors(_ local: [Double]) -> [Double] {
+        guard c.communicator.size > 1 else { return local }
+        var all = [Double](repeating: 0, count: c.share.count)
+        for (k, x) in local.enumerated() { all[c.share.range.lowerBound + k] = x }
+        c.communicator.allreduceSum(&all)
+        return all
+    }
+
+    /// Rank 0 does `body` (writing files); every rank learns whether it worked.
+    func onRoot(_ body: () throws -> Void) throws {
+        let comm = c.communicator
+        try comm.checked { if comm.isRoot { try body() } }
     }
 
     func run() throws {
         let input = c.input, out = c.out
         let ev = LossEvaluator(networks: c.networks, threads: c.threads)
+        let comm = c.communicator
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: input.sampling,
-                                  l2: input.l2, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil) &+ 17)),
-                                  memoryLimit: RunPolicy.memoryLimit)
+                                  l2: input.l2, rng: GfortranRandom(clock: comm.broadcast(value: Int32(truncatingIfNeeded: time(nil) &+ 17))),
+                                  memoryLimit: RunPolicy.memoryLimit, share: c.share)
         if let fixed = input.method.type.fixedSampling, input.samplingGiven, input.sampling != fixed {
             c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
@@ -32,17 +59,20 @@ struct TrainLoop {
         var first = 1
         // The .nn files as they are now (existing ones untouched, new ones just written).
         let startIdentity = c.restartIdentity(networks: c.networks)
-        let (state, note) = c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart, identity: startIdentity)
-            : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
-        if let note { c.diagnostics.note(note) }
+        // Every rank reads train.restart (the same file: the same optimizer state everywhere).
+        let (state, note) = try comm.checked {
+            c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart, identity: startIdentity)
+                : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
+        }
+        if let note, comm.isRoot { c.diagnostics.note(note) }
         if !c.allNetworksLoaded {
             // A restart file for the new networks at epoch 0: a run killed before its first epoch
             // resumes with them, and an older train.restart can never be taken for theirs.
-            try TrainRestart.write(trainer, epoch: 0, finished: false, identity: startIdentity, path: TrainFiles.restart)
+            try onRoot { try TrainRestart.write(trainer, epoch: 0, finished: false, identity: startIdentity, path: TrainFiles.restart) }
         }
         if let s = state {
             if !s.finished { first = s.epoch + 1 }   // resume an interrupted run
-            c.diagnostics.note("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))"))
+            if comm.isRoot { c.diagnostics.note("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))")) }
         }
         out.write(TrainReport.processHeader(iterations: input.iterations, method: trainer.method, sampling: trainer.sampling.rawValue,
                                             validation: c.validationData != nil))
@@ -52,7 +82,8 @@ struct TrainLoop {
             // bfgs evaluated the training set at exactly these weights in its last step: reuse it.
             let known = trainer.lastErrorsWeights == trainer.weights ? trainer.lastErrors : nil
             let tr = errors(c.trainData, ev, trainer.weights, known: known), te = errors(c.testData, ev, trainer.weights)
-            trainer.trainErrors = tr.dE
+            // Only `weighted` sampling needs every structure's error on every rank.
+            if comm.size == 1 || trainer.sampling == .weighted { trainer.trainErrors = globalTrainErrors(tr.dE) }
             var columns = [tr.mae, tr.rmse, te.mae, te.rmse]
             guard tr.rmse.isFinite, trainer.weights.allSatisfy(\.isFinite) else {
                 out.write(TrainReport.epochLine(epoch, columns)); out.flush()
@@ -69,7 +100,7 @@ struct TrainLoop {
         }
         try report(first - 1)
         let timing = input.timing ? TimingLog() : nil
-        let progress = EpochProgress(total: input.iterations, first: first)
+        let progress = EpochProgress(total: input.iterations, first: first, enabled: comm.isRoot && isatty(2) != 0)
         var converged = false
         var epoch = first
         while epoch <= input.iterations {
@@ -78,11 +109,14 @@ struct TrainLoop {
             converged = trainer.epoch()
             try report(epoch)
             c.networks = ev.networks(with: trainer.weights)
-            try c.saveNetworks(suffix: "-" + String(format: "%05d", epoch), verbose: false)
-            try TrainRestart.write(trainer, epoch: epoch, finished: false, identity: startIdentity, path: TrainFiles.restart)
+            try onRoot {
+                try c.saveNetworks(suffix: "-" + String(format: "%05d", epoch), verbose: false)
+                try TrainRestart.write(trainer, epoch: epoch, finished: false, identity: startIdentity, path: TrainFiles.restart)
+            }
             timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
             progress.update(epoch)
-            if FileManager.default.fileExists(atPath: TrainFiles.stop) {
+            // Rank 0 looks for STOP; every rank follows its answer.
+            if comm.broadcast(value: comm.isRoot && FileManager.default.fileExists(atPath: TrainFiles.stop)) {
                 out.write(" File `STOP' detected.  Training halted.\n"); break
             }
             if stopping.shouldStop(after: epoch) {
@@ -101,11 +135,13 @@ struct TrainLoop {
         }
         c.networks = ev.networks(with: best?.weights ?? trainer.weights)
         if input.saveEnergies { try saveEnergies(ev, best?.weights ?? trainer.weights) }
-        try c.saveNetworks(suffix: "", verbose: true)
-        try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true,
-                               identity: c.restartIdentity(networks: c.networks), path: TrainFiles.restart)
-        if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
-        try timing?.write()
+        try onRoot {
+            try c.saveNetworks(suffix: "", verbose: true)
+            try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true,
+                                   identity: c.restartIdentity(networks: c.networks), path: TrainFiles.restart)
+            if input.debug { _ = FileManager.default.createFile(atPath: "train.debug0", contents: Data()) }
+            try timing?.write()
+        }
         out.write(TrainReport.closing())
         out.flush()
     }
@@ -120,7 +156,7 @@ struct TrainLoop {
         for (name, d) in [("energies.train.0", c.trainData!), ("energies.test.0", c.testData!)] {
             let (mae, rmse, e) = errors(d, ev, w)
             summary.append((mae, rmse))
-            var text = TrainReport.energiesHeader(species: c.species) + "\n"
+            var text = c.communicator.isRoot ? TrainReport.energiesHeader(species: c.species) + "\n" : ""
             for s in 0..<d.structureCount {
                 let n = Double(d.atomCounts[s])
                 let ref = d.energies[s] / scale + n * shift
@@ -128,7 +164,9 @@ struct TrainLoop {
                 text += TrainReport.energiesLine(ref: ref, ann: ann, atoms: d.atomCounts[s], error: e[s], scale: scale,
                                                  speciesCounts: (0..<d.speciesCount).map { d.atoms(ofSpecies: $0, in: s) }, path: d.paths[s])
             }
-            try AtomicFile.write(Array(text.utf8), to: name, overwrite: true)
+            // Each rank's structures are a contiguous block: rank order is the serial order.
+            let parts = c.communicator.gather(Array(text.utf8), root: 0)
+            try onRoot { try AtomicFile.write(parts!.flatMap { $0 }, to: name, overwrite: true) }
         }
         func meV(_ x: Double) -> String { FortranFormat.f(1000 * x, 8, 1) }
         out.write(" Final MAE of training set  = \(meV(summary[0].0)) meV/atom\n Final MAE of testing set   = \(meV(summary[1].0)) meV/atom\n\n")
@@ -138,8 +176,8 @@ struct TrainLoop {
 
 /// Epoch time and ETA on stderr when it is a terminal (stdout stays aenet's).
 final class EpochProgress {
-    let total: Int, first: Int, start = Date(), enabled = isatty(2) != 0
-    init(total: Int, first: Int) { self.total = total; self.first = first }
+    let total: Int, first: Int, start = Date(), enabled: Bool
+    init(total: Int, first: Int, enabled: Bool = isatty(2) != 0) { self.total = total; self.first = first; self.enabled = enabled }
     func update(_ epoch: Int) {
         guard enabled else { return }
         let per = Date().timeIntervalSince(start) / Double(epoch - first + 1)
