@@ -152,14 +152,13 @@ public final class ForceLoss {
 extension ForceStructure {
     /// A structure of a normalized (`.scaled`) training set with its derivatives from the
     /// `.forces` file: features as stored (already standardized), derivative blocks scaled by
-    /// the per-species feature factors (x = factor·(G − shift)), and reference forces in the
-    /// normalized energy units (F·`energyScale`).
-    public init(scaled s: TrainingSetStructure, derivatives: [ForcesFileReader.Atom], featureFactors: [[Double]],
-                energyScale: Double) throws {
+    /// the per-species feature factors (x = factor·(G − shift)), and reference forces as stored
+    /// (normalization already scaled them to the normalized energy units).
+    public init(scaled s: TrainingSetStructure, derivatives: [ForcesFileReader.Atom], featureFactors: [[Double]]) throws {
         guard derivatives.count == s.types.count else {
             throw AenetError(.mismatch, "structure \(s.path): \(derivatives.count) atoms with derivatives, \(s.types.count) in the training set")
         }
-        self.init(energy: s.energy, forces: s.forces.map { $0 * energyScale })
+        self.init(energy: s.energy, forces: s.forces)
         for (i, a) in derivatives.enumerated() {
             let t = s.types[i], n = s.fingerprintCount(i)
             guard a.type == t, a.nsf == n, t < featureFactors.count, featureFactors[t].count == n else {

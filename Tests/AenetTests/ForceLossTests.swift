@@ -115,10 +115,14 @@ func forcesFromTheForcesFileMatchPredict(_ deckName: String) throws {
     let scale = reader.header.scale
     for k in 0..<5 {
         let s = try #require(try reader.next())
-        let fs = try ForceStructure(scaled: s, derivatives: derivatives[k].atoms!, featureFactors: setups.map { $0.featureScaling().factor },
-                                    energyScale: scale)
+        let fs = try ForceStructure(scaled: s, derivatives: derivatives[k].atoms!, featureFactors: setups.map { $0.featureScaling().factor })
         let (_, f) = loss.predict(w, fs)
-        let p = try set.evaluate(try XSF.read(path: dir.path + "/" + s.path), forces: true, workspace: ws)
+        let xsf = try XSF.read(path: dir.path + "/" + s.path)
+        let p = try set.evaluate(xsf, forces: true, workspace: ws)
+        // The reference forces are the XSF's, in the normalized units (F·scale), as the loss needs.
+        for j in 0..<fs.atomCount {
+            for c in 0..<3 { #expect(isClose(fs.forces[3 * j + c] / scale, xsf.forces![j][c], tolerance: 1e-12)) }
+        }
         for j in 0..<fs.atomCount {
             for c in 0..<3 {
                 #expect(isClose(f[3 * j + c] / scale, p.forces![j][c], tolerance: 1e-9), "\(s.path) atom \(j): \(f[3 * j + c] / scale) vs \(p.forces![j][c])")
