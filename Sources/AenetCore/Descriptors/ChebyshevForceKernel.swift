@@ -15,7 +15,9 @@ extension ChebyshevFingerprint {
         var total = SIMD3<Double>.zero
         nb.withPointers { p in
             let cap = p.count + 4
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 11 * cap + 2 * aN) { buf in
+            let useMoments = moments != nil && !legacyAngularDomain && !forcePairKernel
+            let extra = useMoments ? cap + moments!.gradientScratchCount : 0
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 11 * cap + 2 * aN + extra) { buf in
                 let ux = buf.baseAddress!, uy = ux + cap, uz = uy + cap, fa = uz + cap, dfa = fa + cap
                 let sp = dfa + cap, sj = sp + cap, invd = sj + cap, gx = invd + cap, gy = gx + cap, gz = gy + cap
                 let wu = gz + cap, ww = wu + aN
@@ -57,7 +59,14 @@ extension ChebyshevFingerprint {
                     // Zero padding: lanes past the end have fc = fc' = 0 and contribute nothing.
                     for q in m..<(m + 4) { ux[q] = 0; uy[q] = 0; uz[q] = 0; fa[q] = 0; dfa[q] = 0; sp[q] = 0; sj[q] = 0; invd[q] = 0 }
                     gx.update(repeating: 0, count: m + 4); gy.update(repeating: 0, count: m + 4); gz.update(repeating: 0, count: m + 4)
-                    angularPairs(m, ux, uy, uz, fa, dfa, sp, sj, invd, gx, gy, gz, wu, ww, dxdc)
+                    if useMoments, let moments {
+                        // O(m) moment sweeps (ChebyshevMomentGradient.swift); pairs for legacy/high orders.
+                        let kv = ww + aN
+                        moments.gradient(m, ux, uy, uz, fa, dfa, sp, sj, invd, wu: wu, ww: multi ? ww : nil,
+                                         gx, gy, gz, kv: kv, scratch: kv + cap)
+                    } else {
+                        angularPairs(m, ux, uy, uz, fa, dfa, sp, sj, invd, gx, gy, gz, wu, ww, dxdc)
+                    }
                     for q in 0..<m {
                         let j = entry[q]
                         grad[3 &* j] += gx[q]; grad[3 &* j &+ 1] += gy[q]; grad[3 &* j &+ 2] += gz[q]
