@@ -13,7 +13,10 @@
 /// running totals, aenet's a < b pairing (and the stale spin of compat/DIFFERENCES.md) kept exactly.
 extension ChebyshevMoments {
     /// Doubles of scratch `gradient` needs.
-    var gradientScratchCount: Int { 6 * monomialCount + 3 * (order + 1) }
+    var gradientScratchCount: Int { 6 * monomialCount + 3 * (order + 1) + 11 * paddedCount }
+
+    /// monomialCount rounded up to whole SIMD4 vectors.
+    var paddedCount: Int { (monomialCount + 3) & ~3 }
 
     /// Writes the angular gradient of entry q of the compact list to (gx, gy, gz)[q] for q < m
     /// (overwriting them). wu/ww: the weights of the unweighted / spin-weighted angular blocks
@@ -37,6 +40,15 @@ extension ChebyshevMoments {
                 cu[i] = pu * mc[i]; cw[i] = pw * mc[i]
             }
         } } }
+        // Without stale spins (s_a = spin_a for every entry, e.g. angular cutoff ≤ radial cutoff) both
+        // blocks are symmetric in a, b: one pass over totals suffices (`symmetricGradient`).
+        var symmetric = true
+        if multi { for q in 0..<m where sj[q] != sp[q] { symmetric = false; break } }
+        if symmetric {
+            symmetricGradient(m, ux, uy, uz, fa, dfa, sp, invd, wu: wu, ww: ww, gx, gy, gz,
+                              cu: cu, cw: cw, scratch: xp + 3 * w)
+            return
+        }
         px.withUnsafeBufferPointer { ex in py.withUnsafeBufferPointer { ey in pz.withUnsafeBufferPointer { ez in
         derivativeIndex.withUnsafeBufferPointer { di in derivativeFactor.withUnsafeBufferPointer { df in
             @inline(__always) func monomials(_ q: Int) {
@@ -90,5 +102,88 @@ extension ChebyshevMoments {
                 if multi { for i in 0..<nm { accB[i] += sf * (cw[i] * mono[i]) } }
             }
         } } } } }
+    }
+
+    /// The symmetric case: with k_q(u) = Σ_{b≠q} fc_b (P_u + s_q s_b P_w)(u·u_b) = T_u(u) + s_q T_w(u) − fc_q (P_u(1) + s_q² P_w(1))
+    /// (T: moments over all entries, the self term's gradient is radial in u and drops out of the
+    /// tangential projection). T and its three partial derivatives are fixed polynomials, so each
+    /// entry costs its monomials and eight contiguous dot products.
+    private func symmetricGradient(_ m: Int, _ ux: UnsafePointer<Double>, _ uy: UnsafePointer<Double>, _ uz: UnsafePointer<Double>,
+                                   _ fa: UnsafePointer<Double>, _ dfa: UnsafePointer<Double>, _ sp: UnsafePointer<Double>,
+                                   _ invd: UnsafePointer<Double>, wu: UnsafePointer<Double>, ww: UnsafePointer<Double>?,
+                                   _ gx: UnsafeMutablePointer<Double>, _ gy: UnsafeMutablePointer<Double>, _ gz: UnsafeMutablePointer<Double>,
+                                   cu: UnsafePointer<Double>, cw: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        typealias V = SIMD4<Double>
+        let nm = monomialCount, np = paddedCount, w = order + 1
+        let multi = ww != nil
+        // mono | T_u | T_w | eight polynomials: T_u, ∂x T_u, ∂y T_u, ∂z T_u, T_w, ∂x T_w, ∂y T_w, ∂z T_w.
+        let mono = scratch, tu = mono + np, tw = tu + np, polyD = tw + np
+        mono.update(repeating: 0, count: np)
+        tu.update(repeating: 0, count: 2 * np + 8 * np)
+        var pu1 = 0.0, pw1 = 0.0
+        for n in 0..<w { pu1 += wu[n]; if let ww { pw1 += ww[n] } }
+        // Pass 1: moments over every entry.
+        px.withUnsafeBufferPointer { ex in py.withUnsafeBufferPointer { ey in pz.withUnsafeBufferPointer { ez in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * w) { pb in
+                let xp = pb.baseAddress!, yp = xp + w, zp = yp + w
+                xp[0] = 1; yp[0] = 1; zp[0] = 1
+                for q in 0..<m {
+                    var e = 1
+                    while e < w { xp[e] = xp[e &- 1] * ux[q]; yp[e] = yp[e &- 1] * uy[q]; zp[e] = zp[e &- 1] * uz[q]; e &+= 1 }
+                    let f = fa[q], sf = sp[q] * fa[q]
+                    if multi {
+                        for i in 0..<nm { let v = xp[ex[i]] * yp[ey[i]] * zp[ez[i]]; tu[i] += f * v; tw[i] += sf * v }
+                    } else {
+                        for i in 0..<nm { tu[i] += f * (xp[ex[i]] * yp[ey[i]] * zp[ez[i]]) }
+                    }
+                }
+            }
+        } } }
+        // T_u, T_w as polynomials in free u, and their partial derivatives (same monomial basis).
+        derivativeIndex.withUnsafeBufferPointer { di in derivativeFactor.withUnsafeBufferPointer { df in
+            for i in 0..<nm {
+                let a = cu[i] * tu[i], b = cw[i] * tw[i]
+                polyD[i] += a; polyD[4 &* np &+ i] += b
+                for c in 0..<3 where df[3 &* i &+ c] != 0 {
+                    let j = di[3 &* i &+ c]
+                    polyD[(1 &+ c) &* np &+ j] += df[3 &* i &+ c] * a
+                    polyD[(5 &+ c) &* np &+ j] += df[3 &* i &+ c] * b
+                }
+            }
+        } }
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        // Pass 2: evaluate at every u_q.
+        px.withUnsafeBufferPointer { ex in py.withUnsafeBufferPointer { ey in pz.withUnsafeBufferPointer { ez in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * w) { pb in
+                let xp = pb.baseAddress!, yp = xp + w, zp = yp + w
+                xp[0] = 1; yp[0] = 1; zp[0] = 1
+                for q in 0..<m {
+                    var e = 1
+                    while e < w { xp[e] = xp[e &- 1] * ux[q]; yp[e] = yp[e &- 1] * uy[q]; zp[e] = zp[e &- 1] * uz[q]; e &+= 1 }
+                    for i in 0..<nm { mono[i] = xp[ex[i]] * yp[ey[i]] * zp[ez[i]] }
+                    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+                    var i = 0
+                    while i < np {
+                        let mv = load(mono + i)
+                        a0 += load(polyD + i) * mv; a1 += load(polyD + np + i) * mv
+                        a2 += load(polyD + 2 * np + i) * mv; a3 += load(polyD + 3 * np + i) * mv
+                        if multi {
+                            b0 += load(polyD + 4 * np + i) * mv; b1 += load(polyD + 5 * np + i) * mv
+                            b2 += load(polyD + 6 * np + i) * mv; b3 += load(polyD + 7 * np + i) * mv
+                        }
+                        i &+= 4
+                    }
+                    let s = multi ? sp[q] : 0
+                    let k = a0.sum() + s * b0.sum() - fa[q] * (pu1 + s * s * pw1)
+                    let kx = a1.sum() + s * b1.sum(), ky = a2.sum() + s * b2.sum(), kz = a3.sum() + s * b3.sum()
+                    let x = ux[q], y = uy[q], z = uz[q]
+                    let radial = dfa[q] * k, tangential = fa[q] * invd[q]
+                    let along = x * kx + y * ky + z * kz
+                    gx[q] = radial * x + tangential * (kx - along * x)
+                    gy[q] = radial * y + tangential * (ky - along * y)
+                    gz[q] = radial * z + tangential * (kz - along * z)
+                }
+            }
+        } } }
     }
 }
