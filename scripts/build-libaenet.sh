@@ -31,7 +31,16 @@ cp libaenet/aenet.h "$prefix/include/aenet.h"
 # Foundation, linked into one relocatable object whose only global symbols are aenet's.
 static_dir=$(dirname "$(dirname "$(command -v swift)")")/lib/swift_static/linux
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-objs=("$bin"/libaenet.build/*.o "$bin"/AenetCore.build/*.o "$bin"/AenetShell.build/*.o "$bin"/AenetTraining.build/*.o "$bin"/AenetAugment.build/*.o "$bin"/CAenetGlobals.build/*.o "$bin"/CVecMath.build/*.o)
+# Objects of the sources that exist now (an incremental build folder keeps objects of renamed or
+# deleted files, which would be linked twice).
+objs=()
+for target in libaenet AenetCore AenetShell AenetTraining AenetAugment CAenetGlobals CVecMath; do
+  while IFS= read -r src; do
+    obj="$bin/$target.build/$(basename "$src").o"
+    [ -f "$obj" ] || { echo "build-libaenet: missing object $obj (run swift build -c release)" >&2; exit 1; }
+    objs+=("$obj")
+  done < <(find "Sources/$target" -name '*.swift' -o -name '*.c' | sort)
+done
 ld -r -o "$work/aenet.o" "$static_dir/x86_64/swiftrt.o" "${objs[@]}" \
    -u aenet_init -L"$static_dir" --start-group -lFoundation -lFoundationInternationalization \
    -lFoundationEssentials -lCoreFoundation -l_FoundationICU -l_FoundationCollections -l_FoundationCShims \
