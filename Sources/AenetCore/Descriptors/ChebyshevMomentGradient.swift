@@ -15,6 +15,23 @@ extension ChebyshevMoments {
     /// Doubles of scratch `gradient` needs.
     var gradientScratchCount: Int { 6 * monomialCount + 3 * (order + 1) + 11 * paddedCount }
 
+    /// All monomials u^α in this type's order, degree k from degree k − 1 by contiguous products:
+    /// x·(degree k − 1), y·(its α_x = 0 tail), z·(its last), no index gathers.
+    @inline(__always)
+    func fillMonomials(_ x: Double, _ y: Double, _ z: Double, _ mono: UnsafeMutablePointer<Double>,
+                       _ st: UnsafeBufferPointer<Int>) {
+        mono[0] = 1
+        var k = 1
+        while k <= order {
+            let s0 = st[k &- 1], s1 = st[k], n0 = s1 &- s0
+            for i in 0..<n0 { mono[s1 &+ i] = x * mono[s0 &+ i] }
+            let tail = s1 &- k
+            for j in 0..<k { mono[s1 &+ n0 &+ j] = y * mono[tail &+ j] }
+            mono[s1 &+ n0 &+ k] = z * mono[s1 &- 1]
+            k &+= 1
+        }
+    }
+
     /// monomialCount rounded up to whole SIMD4 vectors.
     var paddedCount: Int { (monomialCount + 3) & ~3 }
 
@@ -123,22 +140,17 @@ extension ChebyshevMoments {
         var pu1 = 0.0, pw1 = 0.0
         for n in 0..<w { pu1 += wu[n]; if let ww { pw1 += ww[n] } }
         // Pass 1: moments over every entry.
-        px.withUnsafeBufferPointer { ex in py.withUnsafeBufferPointer { ey in pz.withUnsafeBufferPointer { ez in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * w) { pb in
-                let xp = pb.baseAddress!, yp = xp + w, zp = yp + w
-                xp[0] = 1; yp[0] = 1; zp[0] = 1
-                for q in 0..<m {
-                    var e = 1
-                    while e < w { xp[e] = xp[e &- 1] * ux[q]; yp[e] = yp[e &- 1] * uy[q]; zp[e] = zp[e &- 1] * uz[q]; e &+= 1 }
-                    let f = fa[q], sf = sp[q] * fa[q]
-                    if multi {
-                        for i in 0..<nm { let v = xp[ex[i]] * yp[ey[i]] * zp[ez[i]]; tu[i] += f * v; tw[i] += sf * v }
-                    } else {
-                        for i in 0..<nm { tu[i] += f * (xp[ex[i]] * yp[ey[i]] * zp[ez[i]]) }
-                    }
+        start.withUnsafeBufferPointer { st in
+            for q in 0..<m {
+                fillMonomials(ux[q], uy[q], uz[q], mono, st)
+                let f = fa[q], sf = sp[q] * fa[q]
+                if multi {
+                    for i in 0..<nm { tu[i] += f * mono[i]; tw[i] += sf * mono[i] }
+                } else {
+                    for i in 0..<nm { tu[i] += f * mono[i] }
                 }
             }
-        } } }
+        }
         // T_u, T_w as polynomials in free u, and their partial derivatives (same monomial basis).
         derivativeIndex.withUnsafeBufferPointer { di in derivativeFactor.withUnsafeBufferPointer { df in
             for i in 0..<nm {
@@ -153,14 +165,9 @@ extension ChebyshevMoments {
         } }
         @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
         // Pass 2: evaluate at every u_q.
-        px.withUnsafeBufferPointer { ex in py.withUnsafeBufferPointer { ey in pz.withUnsafeBufferPointer { ez in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * w) { pb in
-                let xp = pb.baseAddress!, yp = xp + w, zp = yp + w
-                xp[0] = 1; yp[0] = 1; zp[0] = 1
-                for q in 0..<m {
-                    var e = 1
-                    while e < w { xp[e] = xp[e &- 1] * ux[q]; yp[e] = yp[e &- 1] * uy[q]; zp[e] = zp[e &- 1] * uz[q]; e &+= 1 }
-                    for i in 0..<nm { mono[i] = xp[ex[i]] * yp[ey[i]] * zp[ez[i]] }
+        start.withUnsafeBufferPointer { st in
+            for q in 0..<m {
+                fillMonomials(ux[q], uy[q], uz[q], mono, st)
                     var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
                     var i = 0
                     while i < np {
@@ -184,6 +191,5 @@ extension ChebyshevMoments {
                     gz[q] = radial * z + tangential * (kz - along * z)
                 }
             }
-        } } }
     }
 }
