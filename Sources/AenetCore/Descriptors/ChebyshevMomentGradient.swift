@@ -168,28 +168,28 @@ extension ChebyshevMoments {
         start.withUnsafeBufferPointer { st in
             for q in 0..<m {
                 fillMonomials(ux[q], uy[q], uz[q], mono, st)
-                    var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
-                    var i = 0
-                    while i < np {
-                        let mv = load(mono + i)
-                        a0 += load(polyD + i) * mv; a1 += load(polyD + np + i) * mv
-                        a2 += load(polyD + 2 * np + i) * mv; a3 += load(polyD + 3 * np + i) * mv
-                        if multi {
-                            b0 += load(polyD + 4 * np + i) * mv; b1 += load(polyD + 5 * np + i) * mv
-                            b2 += load(polyD + 6 * np + i) * mv; b3 += load(polyD + 7 * np + i) * mv
-                        }
-                        i &+= 4
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+                var i = 0
+                while i < np {
+                    let mv = load(mono + i)
+                    a0 += load(polyD + i) * mv; a1 += load(polyD + np + i) * mv
+                    a2 += load(polyD + 2 * np + i) * mv; a3 += load(polyD + 3 * np + i) * mv
+                    if multi {
+                        b0 += load(polyD + 4 * np + i) * mv; b1 += load(polyD + 5 * np + i) * mv
+                        b2 += load(polyD + 6 * np + i) * mv; b3 += load(polyD + 7 * np + i) * mv
                     }
-                    let s = multi ? sp[q] : 0
-                    let k = a0.sum() + s * b0.sum() - fa[q] * (pu1 + s * s * pw1)
-                    let kx = a1.sum() + s * b1.sum(), ky = a2.sum() + s * b2.sum(), kz = a3.sum() + s * b3.sum()
-                    let x = ux[q], y = uy[q], z = uz[q]
-                    let radial = dfa[q] * k, tangential = fa[q] * invd[q]
-                    let along = x * kx + y * ky + z * kz
-                    gx[q] = radial * x + tangential * (kx - along * x)
-                    gy[q] = radial * y + tangential * (ky - along * y)
-                    gz[q] = radial * z + tangential * (kz - along * z)
+                    i &+= 4
                 }
+                let s = multi ? sp[q] : 0
+                let k = a0.sum() + s * b0.sum() - fa[q] * (pu1 + s * s * pw1)
+                let kx = a1.sum() + s * b1.sum(), ky = a2.sum() + s * b2.sum(), kz = a3.sum() + s * b3.sum()
+                let x = ux[q], y = uy[q], z = uz[q]
+                let radial = dfa[q] * k, tangential = fa[q] * invd[q]
+                let along = x * kx + y * ky + z * kz
+                gx[q] = radial * x + tangential * (kx - along * x)
+                gy[q] = radial * y + tangential * (ky - along * y)
+                gz[q] = radial * z + tangential * (kz - along * z)
             }
+        }
     }
 }
