@@ -22,8 +22,10 @@ public final class Trainer: TrainingProblem {
     public private(set) var lastErrorsWeights: [Double] = []
 
     /// - Parameter weights: the starting weights (all networks concatenated in species order).
+    /// - Parameter memoryLimit: bytes the optimizer may allocate; a METHOD that needs more is refused
+    ///   with the amount before anything is allocated.
     public init(evaluator: LossEvaluator, train: TrainingData, method choice: MethodChoice, sampling: Sampling,
-                l2: Double, rng: GfortranRandom) throws {
+                l2: Double, rng: GfortranRandom, memoryLimit: Double = .infinity) throws {
         guard train.structureCount > 0 else {
             throw AenetError("the training set is empty after the test split (TESTPERCENT too high or too few structures)")
         }
@@ -31,6 +33,7 @@ public final class Trainer: TrainingProblem {
             throw AenetError("REGULARIZATION is not supported with \(choice.token) (use "
                              + TrainingMethods.all.filter { $0.supportsL2 }.map { $0.token }.joined(separator: ", ") + ")")
         }
+        try choice.checkMemory(weightCount: evaluator.weights.count, structureCount: train.structureCount, limit: memoryLimit)
         self.evaluator = evaluator; self.train = train; self.l2 = l2; self.rng = rng
         weights = evaluator.weights
         trainErrors = Array(repeating: 0, count: train.structureCount)

@@ -37,6 +37,7 @@ struct Generate: ParsableCommand {
             let input = try GenerateInput(path: deck)
             out.write(TrainingSetGenerator.banner)
             let generator = try TrainingSetGenerator(input: input, aenetNeighbours: aenetNeighbours)
+            generator.derivativeLimit = RunPolicy.memoryLimit / Double(max(1, threads) + 1)
             out.flush()
             for w in generator.setupWarnings { diagnostics.warning(w) }
             try generator.run(output: out, threads: max(1, threads))

@@ -13,6 +13,9 @@ public final class ForcesFileWriter {
 
         public init() {}
 
+        /// Bytes of the records appended so far.
+        public var byteCount: Int { bytes.bytes.count }
+
         public mutating func append(atom i: Int, type t: Int, nb: Neighbourhood, fingerprint: any Fingerprint,
                              values: UnsafeMutablePointer<Double>) {
             let nsf = fingerprint.count, nnb = nb.count
@@ -51,8 +54,9 @@ public final class ForcesFileWriter {
             }
         }
         selected = flags
-        // aenet replaces an existing .forces file (status='replace').
-        file = try StagedFile(path: path, overwrite: true)
+        // aenet-PyTorch's generate replaces an existing .forces file; we refuse, as for the
+        // training set itself (compat/DIFFERENCES.md).
+        file = try StagedFile(path: path, overwrite: false)
         buffer.record { $0.append(n) }
     }
 

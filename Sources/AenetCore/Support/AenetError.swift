@@ -16,6 +16,8 @@ public struct AenetError: Error, CustomStringConvertible, Sendable {
         case outputExists
         /// Writing an output failed (permissions, full disk).
         case io
+        /// The work asked for needs more memory than the machine has (refused before allocating).
+        case resources
     }
 
     public var kind: Kind

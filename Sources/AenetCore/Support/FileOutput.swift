@@ -30,7 +30,20 @@ public enum FileOutput {
         guard close(fd) == 0, ok else { throw AenetError(.io, "cannot write file: \(err)", file: path) }
     }
 
-    public static func errnoText() -> String { String(cString: strerror(errno)) }
+    /// The reason of the last failed file operation, with what to do about it.
+    public static func errnoText() -> String { text(forErrno: errno) }
+
+    static func text(forErrno e: Int32) -> String {
+        let reason = String(cString: strerror(e))
+        switch e {
+        case ENOSPC, EDQUOT: return reason + " (the disk is full: free some space or write to another disk)"
+        case EROFS: return reason + " (run from a writable folder or copy the inputs to one)"
+        case EACCES, EPERM: return reason + " (check the folder's permissions)"
+        case ENOENT, ENOTDIR: return reason + " (the folder does not exist)"
+        case EFBIG: return reason + " (the file size limit, ulimit -f, was reached)"
+        default: return reason
+        }
+    }
 
     public static func exists(_ path: String) -> Bool {
         var st = stat()

@@ -14,6 +14,32 @@ enum Staging {
         return dir == "." && !path.hasPrefix("./") ? name : dir + "/" + name
     }
 
+    /// Moves the finished temporary `temp` to `final` unless `final` exists, atomically: two runs
+    /// writing the same output cannot both succeed, and neither replaces the other's file.
+    /// (link(2) fails with EEXIST atomically; rename(2) would replace.) On failure `temp` is removed.
+    static func placeWithoutReplacing(_ temp: String, _ final: String) throws {
+        if link(temp, final) == 0 { unlink(temp); return }
+        let e = errno
+        if e == EEXIST {
+            unlink(temp)
+            throw AenetError(.outputExists, "was created by another process while this run was writing it; that file is kept and this run's result dropped (run one job per output name)", file: final)
+        }
+        // File systems without hard links: check, then rename (not atomic, but the best there is).
+        guard e == EPERM || e == EOPNOTSUPP || e == EMLINK || e == ENOSYS || e == EXDEV else {
+            unlink(temp)
+            throw AenetError(.io, "cannot move the finished file into place: \(FileOutput.text(forErrno: e))", file: final)
+        }
+        if FileOutput.exists(final) {
+            unlink(temp)
+            throw AenetError(.outputExists, "was created by another process while this run was writing it; that file is kept", file: final)
+        }
+        guard rename(temp, final) == 0 else {
+            let reason = FileOutput.errnoText()
+            unlink(temp)
+            throw AenetError(.io, "cannot move the finished file into place: \(reason)", file: final)
+        }
+    }
+
     static func refuseExisting(_ path: String, overwrite: Bool) throws {
         if !overwrite && FileOutput.exists(path) {
             throw AenetError(.outputExists, "output file already exists; remove it or choose another name (aenet refuses to overwrite it too)", file: path)
@@ -41,19 +67,21 @@ public final class StagedFile {
     public let path: String
     private let tmpPath: String
     private let handle: UnsafeMutablePointer<FILE>
+    private let overwrite: Bool
     private var finished = false
 
     /// - Parameter overwrite: when false an existing file is an error (aenet's `status='new'`).
     public init(path: String, overwrite: Bool) throws {
         try Staging.refuseExisting(path, overwrite: overwrite)
         self.path = path
+        self.overwrite = overwrite
         tmpPath = Staging.temporaryPath(for: path)
         TemporaryRegistry.removeStale(near: path)
         TemporaryRegistry.register(tmpPath)
         guard let h = fopen(tmpPath, "wb") else {
             let reason = FileOutput.errnoText()
             TemporaryRegistry.unregister(tmpPath)
-            throw AenetError(.io, "cannot create file: \(reason) (is the directory there and writable?)", file: path)
+            throw AenetError(.io, "cannot create file: \(reason)", file: path)
         }
         handle = h
     }
@@ -62,10 +90,12 @@ public final class StagedFile {
 
     public func write(_ bytes: [UInt8]) throws {
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
-        guard n == bytes.count else { throw AenetError(.io, "write failed: \(FileOutput.errnoText()) (disk full?)", file: path) }
+        guard n == bytes.count else { throw AenetError(.io, "write failed: \(FileOutput.errnoText())", file: path) }
     }
 
-    /// Closes the file and moves it into place (replacing an older file of that name).
+    /// Closes the file and moves it into place: replacing an older file of that name when
+    /// `overwrite` was given, otherwise never (if another process created the file meanwhile,
+    /// its file is kept and this one is an error).
     public func commit() throws {
         guard !finished else { return }
         finished = true
@@ -74,6 +104,10 @@ public final class StagedFile {
             let reason = FileOutput.errnoText()
             unlink(tmpPath)
             throw AenetError(.io, "writing failed: \(reason)", file: path)
+        }
+        if !overwrite {
+            try Staging.placeWithoutReplacing(tmpPath, path)
+            return
         }
         guard rename(tmpPath, path) == 0 else {
             let reason = FileOutput.errnoText()
@@ -135,11 +169,13 @@ public final class StagedOutputs {
     public func commit() throws {
         var done: [(temp: String, final: String, isDirectory: Bool)] = []
         for item in items {
-            if !item.isDirectory && !replaceFiles && FileOutput.exists(item.final) {
-                undo(done); discard()
-                throw AenetError(.outputExists, "already exists; not replaced", file: item.final)
-            }
-            if rename(item.temp, item.final) != 0 {
+            if !item.isDirectory && !replaceFiles {
+                if FileOutput.exists(item.final) {
+                    undo(done); discard()
+                    throw AenetError(.outputExists, "already exists; not replaced", file: item.final)
+                }
+                do { try Staging.placeWithoutReplacing(item.temp, item.final) } catch { undo(done); discard(); throw error }
+            } else if rename(item.temp, item.final) != 0 {
                 let exists = errno == ENOTEMPTY || errno == EEXIST
                 let why = exists ? "already exists and is not empty" : FileOutput.errnoText()
                 undo(done); discard()

@@ -61,6 +61,9 @@ public enum TemporaryRegistry {
         sigemptyset(&set)
         for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        // Beyond `ulimit -f` a write then fails with EFBIG and is reported like a full disk,
+        // instead of SIGXFSZ killing the process before it can clean up.
+        signal(SIGXFSZ, SIG_IGN)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             let previous = signal(sig) { sig in
                 TemporaryRegistry.removeAllForSignal()

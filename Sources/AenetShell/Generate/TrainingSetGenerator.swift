@@ -20,6 +20,9 @@ public final class TrainingSetGenerator {
     let rminGiven: [Bool]
     /// Threads for the atoms of one large structure (set by `run`).
     var atomThreads = 1
+    /// Bytes the descriptor derivatives of one structure (FORCES) may take; a structure that needs
+    /// more stops the run with a message instead of exhausting the machine's memory.
+    public var derivativeLimit = Double.infinity
 
     /// `.aenet204` reproduces aenet 2.0.4's incomplete neighbour lists (bit-compatible training sets).
     public let neighbourConvention: NeighbourConvention
@@ -107,6 +110,11 @@ public final class TrainingSetGenerator {
                 }
                 if derivs != nil {
                     derivs!.append(atom: i, type: t, nb: nb, fingerprint: fingerprints[t], values: v.baseAddress! + offsets[i])
+                    let held = Double(derivs!.byteCount)
+                    if held > derivativeLimit {
+                        let estimate = held / Double(i + 1) * Double(s.atomCount)
+                        throw AenetError(.resources, String(format: "the descriptor derivatives of this structure (FORCES) need about %.3g GB for its %d atoms, more than the %.3g GB this run may use: leave it out of the FILES list or lower FORCESPERCENT", estimate / 1e9, s.atomCount, derivativeLimit / 1e9), file: path)
+                    }
                 } else {
                     fingerprints[t].evaluate(nb, values: v.baseAddress! + offsets[i])
                 }
@@ -169,8 +177,10 @@ public final class TrainingSetGenerator {
             }
             progress.finish()
             out.line()
-            try forcesWriter?.finish()
+            // The pair appears together or not at all: the training set first (its name is the one
+            // concurrent runs race for), then the forces file, withdrawing the set if that fails.
             try writer.finish(setups: setups)
+            do { try forcesWriter?.finish() } catch { unlink(input.output); throw error }
         } catch {
             writer.abandon(); forcesWriter?.abandon()
             throw error

@@ -19,6 +19,17 @@ public enum RunPolicy {
         openblas_set_num_threads(1)
     }
 
+    /// Bytes a single large work array set (an optimizer's matrices, a structure's derivatives)
+    /// may take: the machine's memory, or the cgroup limit of a container if lower.
+    public static var memoryLimit: Double {
+        var limit = Double(ProcessInfo.processInfo.physicalMemory)
+        for f in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            if let t = try? String(contentsOfFile: f, encoding: .utf8),
+               let v = Double(t.trimmingCharacters(in: .whitespacesAndNewlines)), v > 0 { limit = min(limit, v) }
+        }
+        return limit
+    }
+
     /// Whether train should read a normalized training set from its mapped file instead of
     /// copying it into memory: when it takes more than half the physical memory, or as
     /// `AENET_TRAIN_STREAM=1|0` says.

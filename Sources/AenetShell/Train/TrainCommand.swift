@@ -43,6 +43,10 @@ public final class TrainCommand {
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
         try openTrainingSet()
         try setUpNetworks()
+        do {
+            try input.method.checkMemory(weightCount: networks.reduce(0) { $0 + $1.weights.count },
+                                         structureCount: set.header.structureCount, limit: RunPolicy.memoryLimit)
+        } catch let e as AenetError { throw e.located(in: input.deckPath) }
         // aenet writes every network here; we keep its text but write only the networks created
         // now (so that a run killed before its first epoch resumes with them): an existing file
         // is replaced only by a result, at the end of the run.

@@ -23,7 +23,8 @@ struct TrainLoop {
         let input = c.input, out = c.out
         let ev = LossEvaluator(networks: c.networks, threads: c.threads)
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: input.sampling,
-                                  l2: input.l2, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil) &+ 17)))
+                                  l2: input.l2, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil) &+ 17)),
+                                  memoryLimit: RunPolicy.memoryLimit)
         if let fixed = input.method.type.fixedSampling, input.samplingGiven, input.sampling != fixed {
             c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }

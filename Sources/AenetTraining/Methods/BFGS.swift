@@ -170,6 +170,10 @@ final class BFGSMethod: TrainingMethod {
     public static let parameters: [(name: String, value: Double)] = []
     public static func problem(with values: [Double]) -> String? { nil }
     public static var fixedSampling: Sampling? { .sequential }
+    /// m = 20 correction pairs and a few vectors.
+    public static func workingMemory(values: [Double], weightCount nw: Int, structureCount: Int) -> (bytes: Double, what: String) {
+        (8 * Double(2 * 20 + 6) * Double(nw), "46 vectors of \(nw) weights")
+    }
 
     /// Nil until the first epoch (started at the problem's weights) or a restored state.
     private(set) var lbfgs: LBFGS?

@@ -85,6 +85,12 @@ final class EKFMethod: TrainingMethod {
         return nil
     }
     public static var supportsL2: Bool { false }
+    /// One wgroup² covariance block per group of weights.
+    public static func workingMemory(values v: [Double], weightCount nw: Int, structureCount: Int) -> (bytes: Double, what: String) {
+        let wg = Double(max(1, min(boundedInt(v[5], 1...1_000_000), max(nw, 1))))
+        let groups = (Double(nw) / wg).rounded(.up)
+        return (8 * (wg * wg * groups + 3 * Double(nw)), "\(Int(groups)) covariance blocks of \(Int(wg)) × \(Int(wg))")
+    }
 
     private var ekf: EKF
     private var scratch: [Double]

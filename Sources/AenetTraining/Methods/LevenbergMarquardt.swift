@@ -71,6 +71,12 @@ public final class LMMethod: TrainingMethod {
         return nil
     }
 
+    /// J·Jᵀ and its damped copy (nw² each), the Jacobian nw × batch, and a few vectors.
+    public static func workingMemory(values v: [Double], weightCount nw: Int, structureCount nt: Int) -> (bytes: Double, what: String) {
+        let b = max(1, min(v[0].rounded(), Double(max(nt, 1)))), n = Double(nw)
+        return (8 * (2 * n * n + n * b + 4 * n), "two \(nw) × \(nw) matrices and a \(nw) × \(Int(b)) Jacobian")
+    }
+
     private var lm: LevenbergMarquardt
     /// Structures per LM step (at most the training set).
     public let batchSize: Int

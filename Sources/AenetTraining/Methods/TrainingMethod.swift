@@ -1,4 +1,5 @@
 import AenetCore
+import Foundation
 
 /// What a training method sees of the problem: the weights, the loss and its derivatives,
 /// and the order of structures in an epoch. `Trainer` is the one implementation.
@@ -41,6 +42,9 @@ public protocol TrainingMethod: AnyObject {
 
     /// A fresh optimizer for `weightCount` weights and `structureCount` training structures.
     init(values: [Double], weightCount: Int, structureCount: Int)
+    /// Bytes the optimizer will allocate for its state and work arrays (checked against the
+    /// machine's memory before anything is allocated), with a few words on what they are.
+    static func workingMemory(values: [Double], weightCount: Int, structureCount: Int) -> (bytes: Double, what: String)
     /// One epoch over `problem`. Returns true when the method has converged (only bfgs does).
     func epoch(_ problem: TrainingProblem) -> Bool
     /// The method's lines of `Training details` after `Training method` (aenet's text).
@@ -57,6 +61,9 @@ extension TrainingMethod {
     public static var fixedSampling: Sampling? { nil }
     public static var defaultSampling: Sampling { .sequential }
     public static var supportsL2: Bool { true }
+    public static func workingMemory(values: [Double], weightCount: Int, structureCount: Int) -> (bytes: Double, what: String) {
+        (8 * 4 * Double(weightCount), "4 vectors of \(weightCount) weights")
+    }
     public static func detailLines(_ values: [Double]) -> String { "" }
     public var processLines: String { "" }
 }
@@ -97,6 +104,16 @@ public struct MethodChoice: Sendable, Equatable {
         }
         if let why = type.problem(with: v) { throw AenetError("method \(t): \(why)") }
         self.token = t; values = v
+    }
+
+    /// Refuses, before anything is allocated, a method whose work arrays would take more than
+    /// `limit` bytes, with the amount and what to change.
+    public func checkMemory(weightCount: Int, structureCount: Int, limit: Double) throws {
+        let need = type.workingMemory(values: values, weightCount: weightCount, structureCount: structureCount)
+        guard need.bytes > limit else { return }
+        func amount(_ b: Double) -> String { b >= 1e12 ? String(format: "%.3g TB", b / 1e12) : String(format: "%.3g GB", b / 1e9) }
+        throw AenetError(.resources, "METHOD \(token) needs about \(amount(need.bytes)) of memory (\(need.what)) and this machine has \(amount(limit)): use smaller networks"
+                         + (token == "lm" ? ", a smaller batchsize" : "") + " or METHOD bfgs or adam")
     }
 
     /// A new optimizer of this kind.
