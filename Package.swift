@@ -27,7 +27,8 @@ let package = Package(
         // linked in statically, exporting only aenet_* / AENET_* (scripts/build-libaenet.sh).
         .library(name: "aenet", type: .dynamic, targets: ["libaenet"]),
     ]
-        + (tools + ["aenet-compat", "make-reference-inputs", "kim-model"]).map { .executable(name: $0, targets: [$0]) },
+        + (tools + ["aenet-compat", "make-reference-inputs", "kim-model"]).map { .executable(name: $0, targets: [$0]) }
+        + [.executable(name: "aenet-plot", targets: ["aenet-plot"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -72,6 +73,9 @@ let package = Package(
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + (tools + ["kim-model"]).map { .target(name: $0) }),
+                        + (tools + ["kim-model"]).map { .target(name: $0) }
+                        + [.target(name: "aenet-plot")]),
+        // SVG learning curves and parity plots (logic in AenetShell/Plot).
+        .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),
     ] + tools.map { .executableTarget(name: $0, dependencies: ["AenetShell", argumentParser]) }
 )

@@ -1,6 +1,15 @@
 import AenetCore
 import Foundation
 
+/// A loss over mini-batches of training structures (indices into the trainer's set) with its
+/// gradient, replacing aenet's Σ½dE² (aenet-PyTorch's energy + force loss, ForceObjective.swift).
+public protocol BatchObjective: AnyObject {
+    /// The loss at `w` over `batch`; sets `g` (length weightCount) to its gradient.
+    func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]) -> Double
+    /// Whether training structure `s` has force data.
+    func hasForces(_ s: Int) -> Bool
+}
+
 /// The training problem of aenet (aenet optimize.f90): the weights of all networks concatenated in species
 /// order, the loss Σ_s ½dE_s² (normalized units) plus ½·l2·‖w‖², and the epoch schedule. The
 /// optimizer is a `TrainingMethod`; one `epoch()` is one epoch of it.
@@ -20,6 +29,9 @@ public final class Trainer: TrainingProblem {
     /// it was made at: lets the epoch report skip a second pass when nothing changed since.
     public private(set) var lastErrors: [Double] = []
     public private(set) var lastErrorsWeights: [Double] = []
+
+    /// Another loss for `lossAndGradient` (aenet-PyTorch's energy + force loss); nil = aenet's.
+    public var objective: (any BatchObjective)?
 
     /// - Parameter weights: the starting weights (all networks concatenated in species order).
     /// - Parameter memoryLimit: bytes the optimizer may allocate; a METHOD that needs more is refused
@@ -68,6 +80,7 @@ public final class Trainer: TrainingProblem {
 
     /// Loss and gradient of a batch (nil = whole training set) with the L2 term scaled to its share.
     public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
+        if let o = objective { return o.lossAndGradient(w, &g, batch: batch ?? Array(0..<train.structureCount)) }
         var f: Double
         if batch == nil {
             if lastErrors.count != train.structureCount { lastErrors = Array(repeating: 0, count: train.structureCount) }
@@ -97,6 +110,33 @@ public final class Trainer: TrainingProblem {
     }
 
     public func batchLoss(_ w: [Double], batch: [Int]) -> Double { evaluator.loss(w, data: train, structures: batch) }
+
+    /// Stratified mini-batches: the structures with forces (per `objective`) and the others are
+    /// shuffled separately with the trainer's generator and dealt round-robin over
+    /// max(1, round(N/size)) batches (aenet-PyTorch keeps the same share of force structures in
+    /// every batch; it fixes its batches once, we reshuffle every epoch).
+    public func epochBatches(size: Int) -> [[Int]] {
+        let n = train.structureCount
+        let count = Self.batchCount(structures: n, size: size)
+        var withForces: [Int] = [], others: [Int] = []
+        for s in 0..<n { if objective?.hasForces(s) ?? false { withForces.append(s) } else { others.append(s) } }
+        func shuffle(_ a: inout [Int]) {
+            guard a.count > 1 else { return }
+            for i in stride(from: a.count - 1, through: 1, by: -1) {
+                let j = min(i, Int(rng.nextDouble() * Double(i + 1)))
+                a.swapAt(i, j)
+            }
+        }
+        shuffle(&withForces); shuffle(&others)
+        var batches = [[Int]](repeating: [], count: count)
+        for (k, s) in (withForces + others).enumerated() { batches[k % count].append(s) }
+        return batches
+    }
+
+    /// max(1, round(N/size)) batches, at most N.
+    public static func batchCount(structures n: Int, size: Int) -> Int {
+        max(1, min(n, Int((Double(n) / Double(max(size, 1))).rounded())))
+    }
 
     /// One epoch of the method. Returns true when it reports convergence (only bfgs does).
     public func epoch() -> Bool {

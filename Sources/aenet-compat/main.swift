@@ -10,7 +10,7 @@ struct Compat: ParsableCommand {
         commandName: "aenet-compat",
         abstract: "Cross-validation helpers: compare our files with aenet's.",
         version: SuiteVersion.string,
-        subcommands: [TrainingSets.self, NeighbourLists.self]
+        subcommands: [TrainingSets.self, NeighbourLists.self, TrainingSetToASCII.self, TrainingSetFromASCII.self]
     )
 }
 
@@ -92,5 +92,36 @@ struct NeighbourLists: ParsableCommand {
         if missing {
             print("incomplete in aenet 2.0.4: \(structures) of \(files.count) structures, \(atoms) of \(totalAtoms) atoms, \(lost) entries missing")
         }
+    }
+}
+
+/// aenet-PyTorch's tools/trainbin2ASCII, both ways, with our readers' checks.
+struct TrainingSetToASCII: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainset-to-ascii",
+        abstract: "Write a binary training set in aenet-PyTorch's ASCII layout (as its trainbin2ASCII).")
+    @Argument(help: "Binary training set (written by generate).") var input: String
+    @Argument(help: "ASCII output (e.g. TiO.train.ascii).") var output: String
+    @Flag(help: "Replace an existing output.") var overwrite = false
+
+    func run() throws {
+        let d = Diagnostics(tool: "aenet-compat")
+        let status = d.run { try TrainingSetASCIIWriter.convert(binary: input, to: output, overwrite: overwrite); return 0 }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+struct TrainingSetFromASCII: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainset-from-ascii",
+        abstract: "Write an aenet-PyTorch ASCII training set in aenet's binary layout.")
+    @Argument(help: "ASCII training set (aenet-PyTorch).") var input: String
+    @Argument(help: "Binary output.") var output: String
+    @Flag(help: "Replace an existing output.") var overwrite = false
+
+    func run() throws {
+        let d = Diagnostics(tool: "aenet-compat")
+        let status = d.run { try TrainingSetASCIIReader(path: input).writeBinary(to: output, overwrite: overwrite); return 0 }
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -13,6 +13,7 @@ private let methods: [MethodChoice] = [
     // Full-batch LM: with batches smaller than the set, aenet's LM accepts a worse step after
     // five retries and oscillates between batches (seen here: 3.3 → 1711 in 15 epochs).
     try! MethodChoice(token: "lm", settings: ["batchsize": 20]),
+    try! MethodChoice(token: "adamw", settings: ["lr": 0.01, "batchsize": 4]),
 ]
 
 /// Every registered METHOD is exercised here (a new method must be added to `methods`).

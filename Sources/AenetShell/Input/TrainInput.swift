@@ -42,6 +42,9 @@ public struct TrainInput: Sendable {
     /// lowest validation RMSE, and training stops after N epochs without improvement (0 = never).
     public var validationPercent: Double = 0
     public var validationPatience: Int = 0
+    /// aenet-PyTorch's keywords (FORCES, `METHOD method=adam|adamw lr=…`): its loss and mini-batches
+    /// (TrainInput+Forces.swift); nil for an aenet deck, which behaves exactly as aenet's.
+    public var torch: TorchSettings?
     public let deckPath: String
 
     public init(path: String) throws { try self.init(deck: Deck(path: path)) }
@@ -75,6 +78,7 @@ public struct TrainInput: Sendable {
         try readRegularization(deck)
         try readValidation(deck)
         try readNetworks(deck)
+        try readTorchKeywords(deck)
     }
 
     /// METHOD, then the method and its `key=value` parameters on the next logical line.
@@ -85,6 +89,7 @@ public struct TrainInput: Sendable {
             throw deck.error("METHOD must be followed by a line naming the method (bfgs, lm, online_sd, adam, ekf)", line: i)
         }
         methodToken = String(token)
+        if Self.isTorchMethodLine(line) { return }   // aenet-PyTorch's `method=… lr=…`: readTorchKeywords
         let settings = try Self.keyValues(line, deck: deck, line: j)
         do { method = try MethodChoice(token: methodToken, settings: settings) }
         catch let e as AenetError { throw deck.error(e.message, line: j) }
@@ -94,6 +99,12 @@ public struct TrainInput: Sendable {
     /// `REGULARIZATION l2=λ` on the keyword line or on the next logical line (published decks).
     private mutating func readRegularization(_ deck: Deck) throws {
         guard let i = deck.find("REGULARIZATION"), let l = Deck.logical(deck.lines[i]) else { return }
+        // aenet-PyTorch's `REGULARIZATION 0.001` (a bare number on the keyword line).
+        if !l.contains("="), let v = ListDirected.values(l).dropFirst().first, let x = ListDirected.double(v) {
+            guard x >= 0 else { throw deck.error("REGULARIZATION must not be negative", line: i) }
+            l2 = x
+            return
+        }
         var settings = try Self.keyValues(l, deck: deck, line: i)
         if settings.isEmpty, let (j, next) = deck.logicalLines(after: i).first(where: { _ in true }),
            next.contains("=") {

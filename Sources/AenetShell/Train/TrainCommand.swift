@@ -32,6 +32,11 @@ public final class TrainCommand {
     var trainingSetHash: UInt64 = 0
     /// The training-set info stored in the .nn files (the whole set's counts).
     var setInfo: TrainingSetInfo!
+    /// FORCES: the structures with derivatives (ForceSet), loaded before anything is written.
+    var forceSet: ForceSet?
+    /// Indices in the training-set file of the training, test and validation structures.
+    var trainSetIndices: [Int] = []
+    var testSetIndices: [Int] = []
 
     public init(input: TrainInput, out: TextOutput = TextOutput(), diagnostics: Diagnostics = Diagnostics(tool: "train")) {
         self.input = input; self.out = out; self.diagnostics = diagnostics
@@ -42,6 +47,7 @@ public final class TrainCommand {
         RunPolicy.singleThreadedBLAS()
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
         try openTrainingSet()
+        if input.torch?.forces == true { try loadForces() }
         try setUpNetworks()
         do {
             try input.method.checkMemory(weightCount: networks.reduce(0) { $0 + $1.weights.count },
@@ -53,7 +59,7 @@ public final class TrainCommand {
         try saveNetworks(suffix: "", verbose: true, only: createdNetworks)
         try splitTestSet()
         out.flush()
-        try TrainLoop(command: self).run()
+        if input.torch != nil { try ForceTrainLoop(command: self).run() } else { try TrainLoop(command: self).run() }
     }
 
     /// open_TrnSet: use `<set>.scaled` when present, else normalize a raw set (aenet trainset.f90, ts_normalize).
@@ -112,7 +118,9 @@ public final class TrainCommand {
     func setUpNetworks() throws {
         specs = try input.networks(for: species)
         out.write(AenetText.header("Networks") + "\n")
-        var rng = GfortranRandom(clock: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000))
+        // PHSEED (aenet-PyTorch decks) makes the initial weights reproducible.
+        var rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.phSeed)) }
+            ?? GfortranRandom(clock: Int32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000) % 2_000_000_000))
         for (t, spec) in specs.enumerated() {
             let nsf = set.setups[t].nsf
             if FileManager.default.fileExists(atPath: spec.file) {
@@ -164,7 +172,9 @@ public final class TrainCommand {
             rng = g ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             restarted = g != nil
         } else {
-            rng = GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
+            // aenet-PyTorch decks: the split is drawn from NPSEED (reproducible, as its numpy split).
+            rng = input.torch.map { GfortranRandom(clock: Int32(truncatingIfNeeded: $0.npSeed &+ 1_000_003)) }
+                ?? GfortranRandom(clock: Int32(truncatingIfNeeded: time(nil)))
             try RandomStateFile.write(rng, path: TrainFiles.rngState)
         }
         isTest = TestSplit.draw(count: n, testPercent: input.testPercent, rng: &rng)
@@ -190,11 +200,14 @@ public final class TrainCommand {
             }
             out.write("\n")
             validationData = set.data.subset(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
-            trainData = set.data.subset(trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] })
+            trainSetIndices = trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] }
+            trainData = set.data.subset(trainSetIndices)
         } else {
+            trainSetIndices = trainIndices
             trainData = set.data.subset(trainIndices)
         }
-        testData = set.data.subset(isTest.indices.filter { isTest[$0] })
+        testSetIndices = isTest.indices.filter { isTest[$0] }
+        testData = set.data.subset(testSetIndices)
         set.data = TrainingData(featureCounts: set.data.featureCounts)   // free the full copy
     }
 }

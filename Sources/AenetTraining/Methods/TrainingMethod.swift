@@ -19,6 +19,9 @@ public protocol TrainingProblem: AnyObject {
     func jacobian(_ w: [Double], batch: [Int], into jac: inout [Double], errors: inout [Double])
     /// ½ΣdE² of a batch at trial weights `w` (no L2 term).
     func batchLoss(_ w: [Double], batch: [Int]) -> Double
+    /// One epoch's mini-batches of about `size` structures: a fresh shuffle of the whole
+    /// training set (structures with forces spread evenly over the batches).
+    func epochBatches(size: Int) -> [[Int]]
 }
 
 /// One METHOD of train.in. Each owns its parameters (names, defaults, checks), its state, one
@@ -124,7 +127,7 @@ public struct MethodChoice: Sendable, Equatable {
 
 /// The methods train.in can name.
 public enum TrainingMethods {
-    public static var all: [any TrainingMethod.Type] { [BFGSMethod.self, OnlineSDMethod.self, AdamMethod.self, EKFMethod.self, LMMethod.self] }
+    public static var all: [any TrainingMethod.Type] { [BFGSMethod.self, OnlineSDMethod.self, AdamMethod.self, EKFMethod.self, LMMethod.self, AdamWMethod.self] }
 
     public static func type(_ token: String) -> (any TrainingMethod.Type)? { all.first { $0.token == token } }
 }
