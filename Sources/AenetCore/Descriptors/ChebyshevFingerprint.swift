@@ -29,6 +29,10 @@ public struct ChebyshevFingerprint: Fingerprint {
     /// See `ChebyshevConvention`.
     public var legacyAngularDomain = false
 
+    /// Tests only: use the O(n²) pair loop for the angular force contraction even where the
+    /// O(n) moment sweeps apply (the two are compared against each other).
+    var forcePairKernel = false
+
     /// aenet's d > EPS guards (ext/sfbasis.f90 EPS = 1e-12).
     static let eps = 1.0e-12
 

@@ -15,11 +15,23 @@ extension ChebyshevFingerprint {
         var total = SIMD3<Double>.zero
         nb.withPointers { p in
             let cap = p.count + 4
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 11 * cap + 2 * aN) { buf in
+            let useMoments = moments != nil && !legacyAngularDomain && !forcePairKernel
+            let extra = useMoments ? cap + moments!.gradientScratchCount : 0
+            let rows = spinOfType.count + 1   // radial weights per neighbour type; the last row: spin 0
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 11 * cap + 2 * aN + 2 * rows * rN + extra) { buf in
                 let ux = buf.baseAddress!, uy = ux + cap, uz = uy + cap, fa = uz + cap, dfa = fa + cap
                 let sp = dfa + cap, sj = sp + cap, invd = sj + cap, gx = invd + cap, gy = gx + cap, gz = gy + cap
                 let wu = gz + cap, ww = wu + aN
                 for n in 0..<aN { wu[n] = w[rN + n]; ww[n] = multi ? w[aw + n] : 0 }
+                // W_n = unweighted + spin·weighted radial weight, and n·W_n, for each neighbour type.
+                let wtab = ww + aN, dtab = wtab + rows * rN
+                for r in 0..<rows {
+                    let sr = r < spinOfType.count ? spinOfType[r] : 0
+                    for n in 0..<rN {
+                        let wn = multi ? w[n] + sr * w[rw &+ n] : w[n]
+                        wtab[r &* rN &+ n] = wn; dtab[r &* rN &+ n] = Double(n) * wn
+                    }
+                }
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: cap) { eb in
                     let entry = eb.baseAddress!
                     var s = 1.0, m = 0
@@ -29,17 +41,19 @@ extension ChebyshevFingerprint {
                             let (f, df) = Self.cutoff(d, rr)
                             let x = (2.0 * d - rr) / rr
                             if multi { s = spin(p.type[j]) }
-                            var sum = 0.0, dsum = 0.0
-                            var tm = 1.0, t = x, um = 1.0, uc = 2.0 * x
-                            for n in 0..<rN {
-                                let wn = multi ? w[n] + s * w[rw &+ n] : w[n]
-                                switch n {
-                                case 0: sum += wn
-                                case 1: sum += wn * x; dsum += wn
-                                default:
+                            let ty = Int(p.type[j])
+                            let row = (ty >= 0 && ty < spinOfType.count ? ty : spinOfType.count) &* rN
+                            let wr = wtab + row, dr = dtab + row
+                            var sum = wr[0], dsum = 0.0
+                            if rN > 1 {
+                                sum += wr[1] * x; dsum += wr[1]
+                                var tm = 1.0, t = x, um = 1.0, uc = 2.0 * x
+                                var n = 2
+                                while n < rN {
                                     let tn = 2.0 * x * t - tm; tm = t; t = tn
-                                    sum += wn * tn; dsum += wn * (Double(n) * uc)
+                                    sum += wr[n] * tn; dsum += dr[n] * uc
                                     let un = 2.0 * x * uc - um; um = uc; uc = un
+                                    n &+= 1
                                 }
                             }
                             let g = p.r(j) * ((df * sum + f * dsum * (2.0 / rr)) / d)
@@ -57,7 +71,14 @@ extension ChebyshevFingerprint {
                     // Zero padding: lanes past the end have fc = fc' = 0 and contribute nothing.
                     for q in m..<(m + 4) { ux[q] = 0; uy[q] = 0; uz[q] = 0; fa[q] = 0; dfa[q] = 0; sp[q] = 0; sj[q] = 0; invd[q] = 0 }
                     gx.update(repeating: 0, count: m + 4); gy.update(repeating: 0, count: m + 4); gz.update(repeating: 0, count: m + 4)
-                    angularPairs(m, ux, uy, uz, fa, dfa, sp, sj, invd, gx, gy, gz, wu, ww, dxdc)
+                    if useMoments, let moments {
+                        // O(m) moment sweeps (ChebyshevMomentGradient.swift); pairs for legacy/high orders.
+                        let kv = dtab + rows * rN
+                        moments.gradient(m, ux, uy, uz, fa, dfa, sp, sj, invd, wu: wu, ww: multi ? ww : nil,
+                                         gx, gy, gz, kv: kv, scratch: kv + cap)
+                    } else {
+                        angularPairs(m, ux, uy, uz, fa, dfa, sp, sj, invd, gx, gy, gz, wu, ww, dxdc)
+                    }
                     for q in 0..<m {
                         let j = entry[q]
                         grad[3 &* j] += gx[q]; grad[3 &* j &+ 1] += gy[q]; grad[3 &* j &+ 2] += gz[q]

@@ -16,6 +16,10 @@ struct ChebyshevMoments: Sendable {
     let start: [Int]
     /// chebyshev[n*(order+1) + k] = coefficient of c^k in T_n(c).
     let chebyshev: [Double]
+    /// Degree |α| of every monomial.
+    let degree: [Int]
+    /// ∂u^α/∂u_c = derivativeFactor[3i+c] · u^(derivativeIndex[3i+c]) (factor 0, index 0 when α_c = 0).
+    let derivativeIndex: [Int], derivativeFactor: [Double]
 
     var monomialCount: Int { px.count }
 
@@ -33,6 +37,17 @@ struct ChebyshevMoments: Sendable {
             start.append(px.count)
         }
         self.px = px; self.py = py; self.pz = pz; multinomial = mult; self.start = start
+        degree = (0..<px.count).map { px[$0] + py[$0] + pz[$0] }
+        var di: [Int] = [], df: [Double] = []
+        for i in 0..<px.count {
+            for (c, e) in [px[i], py[i], pz[i]].enumerated() {
+                guard e > 0 else { di.append(0); df.append(0); continue }
+                var a = [px[i], py[i], pz[i]]; a[c] -= 1
+                di.append((0..<px.count).first { px[$0] == a[0] && py[$0] == a[1] && pz[$0] == a[2] }!)
+                df.append(Double(e))
+            }
+        }
+        derivativeIndex = di; derivativeFactor = df
         // T_0 = 1, T_1 = c, T_{n+1} = 2c T_n − T_{n−1}, as coefficient rows.
         let w = order + 1
         var t = [Double](repeating: 0, count: w * w)
