@@ -9,20 +9,9 @@ import Testing
 
 private let referenceInputsPresent = FileManager.default.fileExists(atPath: TestPaths.referenceInputs.appendingPathComponent("generate.in").path)
 
-/// A folder with the reference inputs, their training set and a 3-epoch training (4-4 networks).
+/// A trained workspace (ReliabilityTests) plus a generate deck whose training set does not exist yet.
 private func workspace() throws -> TemporaryDirectory {
-    let d = try TemporaryDirectory()
-    for f in try FileManager.default.contentsOfDirectory(atPath: TestPaths.referenceInputs.path) {
-        try FileManager.default.copyItem(at: TestPaths.referenceInputs.appendingPathComponent(f), to: d.url.appendingPathComponent(f))
-    }
-    var deck = try String(contentsOfFile: d.path + "/train.in", encoding: .utf8)
-    deck = deck.replacingOccurrences(of: "ITERATIONS  200", with: "ITERATIONS 3")
-        .replacingOccurrences(of: "10:tanh 10:tanh", with: "4:tanh 4:tanh")
-    try d.write("train.in", deck)
-    #expect(try runTool("generate", ["generate.in"], in: d.url).status == 0)
-    let t = try runTool("train", ["train.in"], in: d.url)
-    #expect(t.status == 0, "\(t.stderr)")
-    // The same deck writing a training set that does not exist yet.
+    let d = try trainedWorkspace()
     try d.write("generate-new.in", try String(contentsOfFile: d.path + "/generate.in", encoding: .utf8)
         .replacingOccurrences(of: "OUTPUT reference.train", with: "OUTPUT new.train"))
     return d

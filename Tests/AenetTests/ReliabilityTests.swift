@@ -5,8 +5,9 @@ import Testing
 
 // Issue 14: no lost work, no stale state adopted, no leftovers, no garbage — tested adversarially.
 
-/// A workspace with the reference inputs, a generated training set and a short finished training.
-private func trainedWorkspace() throws -> TemporaryDirectory {
+/// A workspace with the reference inputs, a generated training set and a short finished training
+/// (3 epochs of 4-4 networks). Also used by FaultTests.
+func trainedWorkspace() throws -> TemporaryDirectory {
     let d = try TemporaryDirectory()
     for f in try FileManager.default.contentsOfDirectory(atPath: TestPaths.referenceInputs.path) {
         try FileManager.default.copyItem(at: TestPaths.referenceInputs.appendingPathComponent(f), to: d.url.appendingPathComponent(f))
