@@ -326,6 +326,11 @@ private func finalErrors(_ out: String) -> (energy: Double, force: Double)? {
     let good = try Data(contentsOf: URL(fileURLWithPath: forces + ".keep"))
     try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: forces))
     try expectFailure("record", file: "reference.train.forces")
+    // Larger than the machine's memory (a sparse file of 2^40 bytes): refused before reading.
+    try FileManager.default.removeItem(atPath: forces)
+    let huge = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: forces, contents: nil); return URL(fileURLWithPath: forces) }())
+    try huge.truncate(atOffset: 1 << 40); try huge.close()
+    try expectFailure("lower FORCESPERCENT", file: "reference.train.forces")
     // α outside [0, 1].
     try FileManager.default.removeItem(atPath: forces)
     try FileManager.default.moveItem(atPath: forces + ".keep", toPath: forces)

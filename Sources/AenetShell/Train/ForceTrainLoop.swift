@@ -18,6 +18,13 @@ extension TrainCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw AenetError(.missingFile, "FORCES is set but the forces file of the training set is missing; run generate with FORCES (and FORCESPERCENT) to write it", file: path)
         }
+        // The derivatives are held in memory (at most the file's size once periodic images are
+        // merged): refuse a file that cannot fit, before reading it.
+        let bytes = Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        let limit = 0.8 * RunPolicy.memoryLimit
+        if bytes > limit {
+            throw AenetError(.resources, String(format: "the forces file takes %.3g GB and train holds its derivatives in memory, more than the %.3g GB this machine allows: run generate with a lower FORCESPERCENT", bytes / 1e9, limit / 1e9), file: path)
+        }
         forceSet = try ForceSet.load(scaledPath: set.path, forcesPath: path, setups: set.setups)
     }
 }
