@@ -178,6 +178,38 @@ struct FaultTests {
         #expect(temporaries(d.path).isEmpty, "\(temporaries(d.path))")
     }
 
+    /// SIGKILL at random moments of generate (a deck of 2880 structures), then a rerun: it removes
+    /// what the killed runs left and writes the training set of an uninterrupted run, byte for byte.
+    @Test func generateSurvivesSIGKILL() throws {
+        let d = try workspace()
+        var deck = try String(contentsOfFile: d.path + "/generate.in", encoding: .utf8)
+        let files = deck.components(separatedBy: "FILES\n48\n")[1]
+        deck = deck.components(separatedBy: "FILES\n48\n")[0] + "FILES\n\(48 * 60)\n" + String(repeating: files, count: 60)
+        try d.write("big.in", deck.replacingOccurrences(of: "OUTPUT reference.train", with: "OUTPUT big.train"))
+        #expect(try runTool("generate", ["big.in"], in: d.url).status == 0)
+        let expected = FileManager.default.contents(atPath: d.path + "/big.train")
+        try FileManager.default.removeItem(atPath: d.path + "/big.train")
+        var rng = SplitMix64(seed: 43)
+        var interrupted = 0
+        for _ in 0..<5 {
+            let p = Process()
+            p.executableURL = TestPaths.products.appendingPathComponent("generate")
+            p.arguments = ["big.in"]; p.currentDirectoryURL = d.url
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(30_000 + Int(rng.next() % 370_000)))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            if !temporaries(d.path).isEmpty { interrupted += 1 }
+            if d.exists("big.train") { try FileManager.default.removeItem(atPath: d.path + "/big.train") }
+        }
+        #expect(interrupted > 0, "no kill landed while generate was writing")
+        let r = try runTool("generate", ["big.in"], in: d.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.contents(atPath: d.path + "/big.train") == expected)
+        #expect(temporaries(d.path).isEmpty, "\(temporaries(d.path))")
+    }
+
     /// Two generate runs with the same OUTPUT at the same time: one wins, the other stops with a
     /// message; the file is exactly a serial run's; nothing is left behind.
     @Test func concurrentGenerateRuns() throws {
