@@ -154,14 +154,7 @@ struct FaultTests {
         var rng = SplitMix64(seed: 41)
         var interrupted = 0
         for _ in 0..<5 {
-            let p = Process()
-            p.executableURL = TestPaths.products.appendingPathComponent("augment")
-            p.arguments = args; p.currentDirectoryURL = d.url
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(30_000 + Int(rng.next() % 370_000)))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try runAndKill("augment", args, in: d.url, after: UInt32(30_000 + Int(rng.next() % 370_000)))
             if !temporaries(d.path).isEmpty { interrupted += 1 }
             // A kill after the final rename leaves a complete result: start again from nothing.
             if d.exists("aug.in") {
@@ -192,14 +185,7 @@ struct FaultTests {
         var rng = SplitMix64(seed: 43)
         var interrupted = 0
         for _ in 0..<5 {
-            let p = Process()
-            p.executableURL = TestPaths.products.appendingPathComponent("generate")
-            p.arguments = ["big.in"]; p.currentDirectoryURL = d.url
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(30_000 + Int(rng.next() % 370_000)))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try runAndKill("generate", ["big.in"], in: d.url, after: UInt32(30_000 + Int(rng.next() % 370_000)))
             if !temporaries(d.path).isEmpty { interrupted += 1 }
             if d.exists("big.train") { try FileManager.default.removeItem(atPath: d.path + "/big.train") }
         }

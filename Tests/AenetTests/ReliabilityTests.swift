@@ -103,14 +103,7 @@ struct NoLostWork {
         try d.write("train.in", deck)
         var rng = SplitMix64(seed: 14)
         for _ in 0..<4 {
-            let p = Process()
-            p.executableURL = TestPaths.products.appendingPathComponent("train")
-            p.arguments = ["train.in"]; p.currentDirectoryURL = d.url
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32(20_000 + Int(rng.next() % 400_000)))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try runAndKill("train", ["train.in"], in: d.url, after: UInt32(20_000 + Int(rng.next() % 400_000)))
         }
         let r = try runTool("train", ["train.in"], in: d.url)
         #expect(r.status == 0, "\(r.stderr)")

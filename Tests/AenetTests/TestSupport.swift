@@ -77,3 +77,16 @@ func runTool(_ name: String, _ arguments: [String], in directory: URL, stdin: St
     p.waitUntilExit()
     return ToolRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
+
+/// Starts one of our executables in `directory` (output discarded), kills it with SIGKILL after
+/// `microseconds`, and waits for it: the fault tests' "power loss at a random moment".
+func runAndKill(_ name: String, _ arguments: [String], in directory: URL, after microseconds: UInt32) throws {
+    let p = Process()
+    p.executableURL = TestPaths.products.appendingPathComponent(name)
+    p.arguments = arguments; p.currentDirectoryURL = directory
+    p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+    try p.run()
+    usleep(microseconds)
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+}
