@@ -12,11 +12,17 @@
 # Our training settings (defaults: 800 epochs, AdamW lr 0.01 decaying to 0.0003, batch 32,
 # alpha 0.3, 10-10 tanh) were chosen to approach its accuracy fast; ITERATIONS, LR, LR_FINAL,
 # BATCH, ALPHA, NODES override them. Progress and timings go to stderr.
+# SPLITS=N (default 3) trains N times on the same generated set, with NPSEED 1…N (N random
+# test/training splits; PHSEED 2 always): one line per split on stderr, and the last line gives
+# the medians over the splits (wall: generate + the median training run; peak: the largest).
+# PREFIT=K (default 0): first K epochs of energy-only Levenberg–Marquardt from the same initial
+# weights and split, then the force training starts from those .nn files.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 work=${1:-$(mktemp -d)}; mkdir -p "$work"; work=$(cd "$work" && pwd)
 [ $# -ge 1 ] || trap 'rm -rf "$work"' EXIT
 epochs=${ITERATIONS:-800}; lr=${LR:-0.01}; lrfinal=${LR_FINAL:-0.0003}; batch=${BATCH:-32}; alpha=${ALPHA:-0.3}; nodes=${NODES:-10}
+splits=${SPLITS:-3}; prefit=${PREFIT:-0}
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); work folder $work" >&2
 for sp in Ti O; do
   printf 'ATOM %s\nENV 2\nTi\nO\nRMIN 0.35d0\nBASIS type=Chebyshev\nradial_Rc = 6.5  radial_N = 20 angular_Rc = 5.0  angular_N = 6\n' "$sp" > "$work/$sp.stp"
@@ -33,13 +39,15 @@ done
          END {for (i = 1; i <= NR; i++) if (v[i] <= m + 1.57) s[++n] = f[i]; for (i = 0; i < 1000; i++) print s[int(i * n / 1000) + 1]}'
   fi; } > "$work/generate.in"
 [ "$(grep -c '\.xsf$' "$work/generate.in")" = 1000 ] || { echo "benchmark: fewer than 1000 structures selected" >&2; exit 2; }
-cat > "$work/train.in" <<EOF
-TRAININGSET TiO.train
+# force_deck ITERATIONS NPSEED: aenet-PyTorch's deck (our settings) in a split folder.
+force_deck() {
+  cat <<EOF
+TRAININGSET ../TiO.train
 TESTPERCENT 10
-ITERATIONS  $epochs
-ITERWRITE   $(( epochs / 20 > 0 ? epochs / 20 : 1 ))
+ITERATIONS  $1
+ITERWRITE   $(( $1 / 20 > 0 ? $1 / 20 : 1 ))
 BATCHSIZE   $batch
-NPSEED 1
+NPSEED $2
 PHSEED 2
 
 FORCES
@@ -57,15 +65,45 @@ NETWORKS
   Ti     Ti.nn    2    $nodes:tanh    $nodes:tanh
   O      O.nn     2    $nodes:tanh    $nodes:tanh
 EOF
-rm -f "$work"/TiO.train* "$work"/*.nn "$work"/train.r* "$work/STOP"
+}
+# lm_deck ITERATIONS: energy-only Levenberg–Marquardt (aenet's method) on the same networks.
+lm_deck() {
+  printf 'TRAININGSET ../TiO.train\nTESTPERCENT 10\nITERATIONS  %s\nMETHOD\nlm batchsize=10000 learnrate=0.1 adjust=10\n\nNETWORKS\n  Ti  Ti.nn  2  %s:tanh %s:tanh\n  O   O.nn   2  %s:tanh %s:tanh\n' "$1" "$nodes" "$nodes" "$nodes" "$nodes"
+}
+rm -rf "$work"/TiO.train* "$work"/split-* "$work/STOP"
 cd "$work"
 /usr/bin/time -o gen.time -f "%e %U %S %M" "$bin/generate" generate.in > generate.out
-/usr/bin/time -o train.time -f "%e %U %S %M" "$bin/train" train.in > train.out
-read -r gw gu gs gm < gen.time; read -r tw tu ts tm < train.time
+read -r gw gu gs gm < gen.time
 printf 'generate: wall %s s, cpu %.1f s, peak %d MB; .forces %s\n' "$gw" "$(echo "$gu + $gs" | bc -l)" $((gm / 1024)) "$(du -h TiO.train.forces | cut -f1)" >&2
-printf 'train:    wall %s s, cpu %.1f s, peak %d MB (%s epochs, lr %s → %s, batch %s, alpha %s, %s-%s tanh)\n' "$tw" "$(echo "$tu + $ts" | bc -l)" $((tm / 1024)) "$epochs" "$lr" "$lrfinal" "$batch" "$alpha" "$nodes" "$nodes" >&2
-sed -n '/Final energy RMSE/,/Final force RMSE/p' train.out >&2
-e=$(awk '/Final energy RMSE/{print $(NF-1)}' train.out)
-f=$(awk '/Final force RMSE/{for (i = 1; i <= NF; i++) if ($i == "test") print $(i+1)}' train.out)
-peak=$(( (gm > tm ? gm : tm) / 1024 ))
-printf 'test energy RMSE %.2f meV/atom, test force RMSE %.3f eV/A, wall %.1f s, peak memory %d MB\n' "$e" "$f" "$(echo "$gw + $tw" | bc -l)" "$peak"
+: > splits.txt
+for seed in $(seq 1 "$splits"); do
+  d="split-$seed"; mkdir -p "$d"
+  (
+    cd "$d"
+    : > times
+    if [ "$prefit" -gt 0 ]; then
+      # the split (train.rngstate from NPSEED) and the initial weights (PHSEED) of the force deck, then LM on energies
+      force_deck 0 "$seed" > train0.in
+      /usr/bin/time -a -o times -f "%e %U %S %M" "$bin/train" train0.in > train0.out
+      lm_deck "$prefit" > trainlm.in
+      /usr/bin/time -a -o times -f "%e %U %S %M" "$bin/train" trainlm.in > trainlm.out
+    fi
+    force_deck "$epochs" "$seed" > train.in
+    /usr/bin/time -a -o times -f "%e %U %S %M" "$bin/train" train.in > train.out
+  )
+  read -r tw tc tm < <(awk '{w += $1; c += $2 + $3; if ($4 > m) m = $4} END {print w, c, m}' "$d/times")
+  e=$(awk '/Final energy RMSE/{print $(NF-1)}' "$d/train.out")
+  f=$(awk '/Final force RMSE/{for (i = 1; i <= NF; i++) if ($i == "test") print $(i+1)}' "$d/train.out")
+  ft=$(awk '/Final force RMSE/{for (i = 1; i <= NF; i++) if ($i == "train") print $(i+1)}' "$d/train.out")
+  echo "$seed $e $f $tw $tc $tm $ft" >> splits.txt
+  printf 'split NPSEED %s: train wall %.1f s, cpu %.1f s, peak %d MB; test E RMSE %s meV/atom, test F RMSE %s eV/A (train F %s)\n' \
+    "$seed" "$tw" "$tc" $((tm / 1024)) "$e" "$f" "$ft" >&2
+done
+printf 'settings: %s epochs, lr %s -> %s, batch %s, alpha %s, %s-%s tanh, LM pre-fit %s epochs; %s splits; load %s\n' "$epochs" "$lr" "$lrfinal" "$batch" "$alpha" "$nodes" "$nodes" "$prefit" "$splits" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# median / range of column k of splits.txt
+median() { sort -g -k"$1","$1" splits.txt | awk -v k="$1" '{v[NR] = $k} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+range() { sort -g -k"$1","$1" splits.txt | awk -v k="$1" 'NR == 1 {a = $k} {b = $k} END {print a " - " b}'; }
+printf 'over %s splits: test E RMSE median %s (range %s) meV/atom, test F RMSE median %s (range %s) eV/A, train cpu median %s s, generate cpu %.1f s\n' \
+  "$splits" "$(median 2)" "$(range 2)" "$(median 3)" "$(range 3)" "$(median 5)" "$(echo "$gu + $gs" | bc -l)" >&2
+peak=$(( $(awk -v g="$gm" 'BEGIN {m = g} $6 > m {m = $6} END {print m}' splits.txt) / 1024 ))
+printf 'test energy RMSE %.2f meV/atom, test force RMSE %.3f eV/A, wall %.1f s, peak memory %d MB\n' "$(median 2)" "$(median 3)" "$(echo "$gw + $(median 4)" | bc -l)" "$peak"
