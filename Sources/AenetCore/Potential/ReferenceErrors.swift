@@ -19,6 +19,8 @@ public struct ReferenceErrors: Sendable {
 
     public private(set) var rows: [Row] = []
     private var forceAbsSum = 0.0, forceSqSum = 0.0, forceComponents = 0
+    /// Σ over atoms of |F_pred − F_ref| (the length of the error vector).
+    private var forceNormSum = 0.0
 
     public init() {}
 
@@ -29,7 +31,7 @@ public struct ReferenceErrors: Sendable {
         var fMAE: Double?, fRMSE: Double?
         if let ref = s.forces, let f = p.forces, ref.count == f.count {
             var a = 0.0, q = 0.0
-            for (u, v) in zip(ref, f) { let d = v - u; a += abs(d.x) + abs(d.y) + abs(d.z); q += (d * d).sum() }
+            for (u, v) in zip(ref, f) { let d = v - u; a += abs(d.x) + abs(d.y) + abs(d.z); q += (d * d).sum(); forceNormSum += (d * d).sum().squareRoot() }
             forceAbsSum += a; forceSqSum += q; forceComponents += 3 * f.count
             fMAE = a / Double(3 * f.count); fRMSE = (q / Double(3 * f.count)).squareRoot()
         }
@@ -55,6 +57,8 @@ public struct ReferenceErrors: Sendable {
         if forceComponents > 0 {
             t += " Force MAE             (eV/Ang)    : \(FortranFormat.f(forceAbsSum / Double(forceComponents), 14, 6))\n"
             t += " Force RMSE            (eV/Ang)    : \(FortranFormat.f((forceSqSum / Double(forceComponents)).squareRoot(), 14, 6))\n"
+            t += " Force MAE |dF| per atom (eV/Ang)  : \(FortranFormat.f(forceNormSum / Double(forceComponents / 3), 14, 6))\n"
+            t += " Force RMSE |dF| per atom (eV/Ang) : \(FortranFormat.f((forceSqSum / Double(forceComponents / 3)).squareRoot(), 14, 6))\n"
         }
         return t + "\n"
     }
