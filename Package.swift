@@ -104,7 +104,10 @@ let package = Package(
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + (tools + ["kim-model"]).map { .target(name: $0) }
+                        // not predict: its static-runtime linker flags would reach the test bundle,
+                        // which then fails to link (-lTesting, -lXCTest exist only as shared libraries);
+                        // `swift test` still builds predict (every target), and the tests run the binary.
+                        + (tools.filter { $0 != "predict" } + ["kim-model"]).map { .target(name: $0) }
                         + [.target(name: "aenet-plot")]),
         // SVG learning curves and parity plots (logic in AenetShell/Plot).
         .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),
