@@ -132,7 +132,9 @@ let package = Package(
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + (tools + ["kim-model"]).map { .target(name: $0) }
+                        // Not predict when it links the runtime statically: its linker flags would apply to
+                        // the test bundle too (no static Testing/XCTest). `swift test` still builds it.
+                        + (tools + ["kim-model"]).filter { $0 != "predict" || staticRuntime.isEmpty }.map { .target(name: $0) }
                         + [.target(name: "aenet-plot")]),
         // SVG learning curves and parity plots (logic in AenetShell/Plot).
         .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),
