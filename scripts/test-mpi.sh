@@ -8,6 +8,8 @@
 #   - train: every METHOD from the same start (networks, train.rngstate, train.restart): .nn within
 #     TOL of the serial result (per method, below), train.out identical but for dates for the methods
 #     whose reduction is exact;
+#   - train with FORCES (aenet-PyTorch decks): .nn within FTOL of serial, the same structures in
+#     energies.*/forces.*, STOP, and 5 + 5 epochs on 2 then 3 ranks equal to 10 serial epochs;
 #   - failures: a bad structure in another rank's share, and a bad deck, stop every rank with one
 #     message and a non-zero status (no hang: every mpirun runs under `timeout`); STOP; a run killed
 #     during training resumes from train.restart with another number of ranks.
@@ -126,6 +128,44 @@ set +e; (cd "$d/bad" && run_mpi 3 "$mpibin/train" train.in > train.out 2> train.
 if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$(grep -c 'train: error:' "$d/bad/train.err")" = 1 ]; then
   pass "train -np 3 on a damaged training set: one message, exit $rc"
 else fail "train -np 3 on a damaged training set: rc=$rc"; cat "$d/bad/train.err"; fi
+
+echo "test-mpi: train with FORCES"
+# aenet-PyTorch decks (FORCES, adamw on stratified mini-batches): each rank holds its block of the
+# training/test structures and only their derivatives; loss and gradient are summed in rank order.
+# The sums differ from serial only by round-off (FTOL on the weights after 10 epochs).
+FTOL=1e-9
+fdeck() { printf 'TRAININGSET forces.train\nTESTPERCENT 10\nITERATIONS %s\nITERWRITE 1\nBATCHSIZE 8\nNPSEED 1\nPHSEED 2\nFORCES\nalpha=0.5\nSAVE_ENERGIES\nSAVE_FORCES\nMETHOD\nmethod=adamw lr=0.01\nREGULARIZATION 0.001\n' "$1"; net; }
+f="$work/t-forces"; mkdir "$f"
+for n in 1 2 3 stop resume; do mkdir "$f/$n"; cp "$base/forces.train" "$base/forces.train.forces" "$f/$n/"; done
+(cd "$f/1" && fdeck 10 > train.in && "$bin/train" train.in > train.out 2> train.err) || { fail "serial force training"; cat "$f/1/train.err"; }
+for n in 2 3; do
+  (cd "$f/$n" && fdeck 10 > train.in && run_mpi $n "$mpibin/train" train.in > train.out 2> train.err) || { fail "train -np $n FORCES: exit status $?"; cat "$f/$n/train.err"; continue; }
+  ok=1; msg=""
+  for s in Ti O; do
+    r=$("$bin/aenet-compat" compare-networks "$f/1/$s.nn" "$f/$n/$s.nn" --atol "$FTOL") || ok=0
+    msg="$msg $s: $r;"
+  done
+  # Same structures in the same order in energies.* and forces.* (written by rank 0 from every rank's part).
+  for o in energies.train energies.test; do
+    diff <(awk '{print $1, $NF}' "$f/1/$o") <(awk '{print $1, $NF}' "$f/$n/$o") > /dev/null || { ok=0; msg="$msg $o: other structures;"; }
+  done
+  for o in forces.train forces.test; do
+    diff <(grep '^#' "$f/1/$o" | awk '{print $2, $NF}') <(grep '^#' "$f/$n/$o" | awk '{print $2, $NF}') > /dev/null || { ok=0; msg="$msg $o: other structures;"; }
+  done
+  [ "$(grep -c ' <$' "$f/$n/train.out")" = 11 ] && grep -q 'Structures with forces' "$f/$n/train.out" \
+    && diff <(grep 'Structures with forces' "$f/1/train.out") <(grep 'Structures with forces' "$f/$n/train.out") > /dev/null || { ok=0; msg="$msg train.out;"; }
+  [ $ok = 1 ] && pass "train -np $n FORCES adamw (tolerance $FTOL):$msg" || fail "train -np $n FORCES:$msg"
+done
+(cd "$f/stop" && fdeck 10 > train.in && touch STOP && run_mpi 2 "$mpibin/train" train.in > train.out 2> train.err) \
+  && grep -q "File \`STOP' detected" "$f/stop/train.out" && [ "$(grep -c ' <$' "$f/stop/train.out")" = 2 ] \
+  && pass "train -np 2 FORCES: STOP ends the run after epoch 1" || fail "train -np 2 FORCES: STOP"
+# 5 epochs with 2 ranks, then 5 more (train.restart) with 3 ranks: the serial 10 epochs.
+(cd "$f/resume" && fdeck 5 > train.in && run_mpi 2 "$mpibin/train" train.in > first.out 2> first.err \
+  && run_mpi 3 "$mpibin/train" train.in > second.out 2> second.err) || true
+if grep -q "Restarting the adamw optimizer" "$f/resume/second.err" \
+   && r=$("$bin/aenet-compat" compare-networks "$f/1/Ti.nn" "$f/resume/Ti.nn" --atol "$FTOL"); then
+  pass "train FORCES 5 epochs -np 2 + 5 epochs -np 3 = 10 serial epochs ($r)"
+else fail "train FORCES resume: $("$bin/aenet-compat" compare-networks "$f/1/Ti.nn" "$f/resume/Ti.nn" 2>&1) $(cat "$f/resume/second.err")"; fi
 
 echo "test-mpi: predict"
 p="$work/t-lm/1"; cp -r reference-inputs/structures "$p/"

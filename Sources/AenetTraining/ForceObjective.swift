@@ -26,33 +26,53 @@ public final class ForceSet: @unchecked Sendable {
     public private(set) var entryStart: [Int] = [0]
     public private(set) var entryAtom: [Int32] = []
     public private(set) var blockStart: [Int] = []
-    /// All blocks, grown with realloc (large blocks are moved by remapping, never copied), so
-    /// loading never holds two copies.
-    private let blockStorage = GrowingBuffer()
+    /// All blocks: in memory (grown with realloc, large blocks are moved by remapping, never
+    /// copied, so loading never holds two copies) or in a mapped file (`ForceBlockPlacement`).
+    private let blockStorage: ForceBlockStorage
     public var blocks: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: blockStorage.base, count: blockStorage.count) }
+    /// True when the blocks are in a mapped file (their pages are released after use).
+    public var blocksAreMapped: Bool { blockStorage.isMapped }
+    /// Bytes of the blocks.
+    public var blockBytes: Int { 8 * blockStorage.count }
 
     public var structureCount: Int { setIndex.count }
     public var atomCount: Int { species.count }
     public func atoms(of k: Int) -> Range<Int> { atomStart[k]..<atomStart[k + 1] }
 
-    public init(featureCounts: [Int]) { self.featureCounts = featureCounts }
+    public init(featureCounts: [Int], placement: ForceBlockPlacement = .memory) throws {
+        self.featureCounts = featureCounts
+        blockStorage = try ForceBlockStorage(placement)
+    }
 
-    /// Bytes held (for the memory report).
-    public var byteCount: Int { 8 * (features.count + forces.count + blockStorage.count + blockStart.count + entryStart.count + featureStart.count + species.count) + 4 * entryAtom.count }
+    /// Bytes held in memory (for the memory report; mapped blocks are not counted).
+    public var byteCount: Int { 8 * (features.count + forces.count + (blocksAreMapped ? 0 : blockStorage.count) + blockStart.count + entryStart.count + featureStart.count + species.count) + 4 * entryAtom.count }
+
+    /// Releases the pages of structure k's blocks from the process when they are mapped
+    /// (after a pass over it); nothing otherwise.
+    public func releaseBlocks(of k: Int) {
+        guard blockStorage.isMapped else { return }
+        let a0 = atomStart[k], a1 = atomStart[k + 1]
+        guard a1 > a0 else { return }
+        let end = a1 < blockStart.count ? blockStart[a1] : blockStorage.count
+        blockStorage.release(blockStart[a0]..<end)
+    }
 
     /// Reads the structures of `scaledPath` that have derivatives in `forcesPath` (the `.forces`
     /// file generate wrote for the raw set; structures the normalization removed are skipped in
-    /// order). Both files are streamed; only the compact data are kept.
+    /// order). Both files are streamed; only the compact data are kept, the derivative blocks
+    /// where `placement` says (the same values either way).
     ///
     /// Errors (naming the `.forces` file): a structure of the training set that is not in it (in
     /// order, same path and atom count), different species or fingerprint sizes, a selected
     /// structure without reference forces, or no structure with derivatives at all.
-    public static func load(scaledPath: String, forcesPath: String, setups: [FingerprintSetup]) throws -> ForceSet {
+    public static func load(scaledPath: String, forcesPath: String, setups: [FingerprintSetup],
+                            placement: ForceBlockPlacement = .memory, keep: ((Int) -> Bool)? = nil) throws -> ForceSet {
         let reader = try TrainingSetReader(path: scaledPath)
         guard reader.header.normalized else { throw AenetError("training set is not normalized", file: scaledPath) }
         let stream = try ForcesFileStream(path: forcesPath)
         let factors = setups.map { $0.featureScaling().factor }
-        let set = ForceSet(featureCounts: setups.map(\.nsf))
+        let set = try ForceSet(featureCounts: setups.map(\.nsf), placement: placement)
+        var scratch: [Double] = []
         let nTypes = reader.header.typeNames.count
         var atom = ForcesFileStream.Atom()
         var slot: [Int] = []
@@ -74,6 +94,8 @@ public final class ForceSet: @unchecked Sendable {
                 throw AenetError(.mismatch, "structure \(s.path): \(h.typeCount) species in the forces file, \(nTypes) in the training set", file: forcesPath)
             }
             defer { index += 1 }
+            // `keep` (MPI: this process's structures): the others are checked and skipped.
+            if let keep, !keep(index) { try stream.skipAtoms(of: h); continue }
             guard h.selected else { continue }
             guard s.forces.count == 3 * s.atomCount, s.forces.allSatisfy(\.isFinite) else {
                 throw AenetError(.mismatch, "structure \(s.path) has derivatives but no reference forces in the training set \(scaledPath)", file: forcesPath)
@@ -92,16 +114,20 @@ public final class ForceSet: @unchecked Sendable {
                 var order: [Int] = [i]
                 slot[i] = 0
                 for j in atom.neighbours where slot[j] < 0 { slot[j] = order.count; order.append(j) }
-                let m = 3 * n
-                let start = try set.blockStorage.appendZeros(order.count * m)
-                set.blockStart.append(start)
+                let m = 3 * n, size = order.count * m
+                if scratch.count < size { scratch = [Double](repeating: 0, count: size) }
                 let fac = factors[t], nnb = atom.neighbours.count
-                let own = set.blockStorage.base! + start
-                for q in 0..<m { own[q] += fac[q % n] * atom.center[q] }
-                for e in 0..<nnb {
-                    let dst = own + slot[atom.neighbours[e]] * m
-                    for q in 0..<m { dst[q] += fac[q % n] * atom.neighbourDerivatives[e + nnb * q] }
+                let start = try scratch.withUnsafeMutableBufferPointer { buf -> Int in
+                    let own = buf.baseAddress!
+                    own.update(repeating: 0, count: size)
+                    for q in 0..<m { own[q] += fac[q % n] * atom.center[q] }
+                    for e in 0..<nnb {
+                        let dst = own + slot[atom.neighbours[e]] * m
+                        for q in 0..<m { dst[q] += fac[q % n] * atom.neighbourDerivatives[e + nnb * q] }
+                    }
+                    return try set.blockStorage.append(own, size)
                 }
+                set.blockStart.append(start)
                 for j in order { set.entryAtom.append(Int32(j)); slot[j] = -1 }
                 set.entryStart.append(set.entryAtom.count)
             }
@@ -109,33 +135,12 @@ public final class ForceSet: @unchecked Sendable {
             set.atomStart.append(set.species.count)
             set.setIndex.append(index); set.paths.append(s.path)
         }
-        guard set.structureCount > 0 else {
+        guard set.structureCount > 0 || keep != nil else {
             throw AenetError(.invalidInput, "no structure of the training set has derivatives in this file; run generate with FORCES and FORCESPERCENT > 0", file: forcesPath)
         }
+        try set.blockStorage.finish()
         return set
     }
-}
-
-/// A growing Float64 buffer on malloc/realloc (glibc moves large blocks with mremap: no copy, no
-/// second resident copy while growing, unlike Array's doubling).
-final class GrowingBuffer: @unchecked Sendable {
-    private(set) var base: UnsafeMutablePointer<Double>?
-    private(set) var count = 0
-    private var capacity = 0
-
-    /// Appends n zeros; returns their start index.
-    func appendZeros(_ n: Int) throws -> Int {
-        if count + n > capacity {
-            let c = max(count + n, capacity + capacity / 2, 1 << 16)
-            guard let p = realloc(base, 8 * c) else { throw AenetError(.io, "out of memory: \(8 * c) bytes for the force derivatives") }
-            base = p.assumingMemoryBound(to: Double.self); capacity = c
-        }
-        (base! + count).update(repeating: 0, count: n)
-        defer { count += n }
-        return count
-    }
-
-    deinit { free(base) }
 }
 
 /// Forces of a `ForceSet` and the gradient of ½Σ|ΔF|² over a list of its structures, batched:
@@ -322,6 +327,8 @@ public final class ForceEvaluator: @unchecked Sendable {
                 }
             }
         }}}}}}}}}}
+        // Mapped blocks: only the structures being worked on stay resident.
+        if set.blocksAreMapped { for k in structures { set.releaseBlocks(of: k) } }
     }
 }
 
@@ -340,19 +347,29 @@ public final class ForceObjective: BatchObjective, @unchecked Sendable {
     public let alpha: Double
     public let train: TrainingData
     public let forceSet: ForceSet?
-    /// Training structure s → structure of `forceSet` (−1 = no forces).
+    /// Training structure s (local: of `train`) → structure of `forceSet` (−1 = no forces).
     public let trainForceIndex: [Int]
+    /// Data parallel training (MPI): `train` is the block `share.range` of the training
+    /// structures; batches hold global indices, every sum is reduced over the processes.
+    public let share: TrainingShare
+    /// Whether global training structure s has forces (every process knows all).
+    private let globalHasForces: [Bool]
     private var gE: [Double], gF: [Double]
 
+    /// - Parameter globalHasForces: with several processes, whether each global training
+    ///   structure has forces (nil: from `trainForceIndex`, one process).
     public init(energy: LossEvaluator, force: ForceEvaluator, alpha: Double, train: TrainingData,
-                forceSet: ForceSet?, trainForceIndex: [Int]) {
+                forceSet: ForceSet?, trainForceIndex: [Int], share: TrainingShare? = nil, globalHasForces: [Bool]? = nil) {
         precondition(trainForceIndex.count == train.structureCount)
         self.energy = energy; self.force = force; self.alpha = alpha; self.train = train
         self.forceSet = forceSet; self.trainForceIndex = trainForceIndex
+        self.share = share ?? TrainingShare(whole: train)
+        self.globalHasForces = globalHasForces ?? trainForceIndex.map { $0 >= 0 }
+        precondition(self.globalHasForces.count == self.share.count)
         gE = [Double](repeating: 0, count: energy.weightCount); gF = gE
     }
 
-    public func hasForces(_ s: Int) -> Bool { trainForceIndex[s] >= 0 }
+    public func hasForces(_ s: Int) -> Bool { globalHasForces[s] }
 
     public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]) -> Double {
         let (loss, _, _) = evaluate(w, batch: batch, gradient: &g)
@@ -363,21 +380,37 @@ public final class ForceObjective: BatchObjective, @unchecked Sendable {
     public func evaluate(_ w: [Double], batch: [Int], gradient g: inout [Double]) -> (loss: Double, rmseE: Double, rmseF: Double) {
         let wantGradient = !g.isEmpty
         let nE = Double(batch.count)
-        let halfSE = wantGradient
-            ? gE.withUnsafeMutableBufferPointer { energy.loss(w, data: train, structures: batch, gradient: $0.baseAddress!) }
-            : energy.loss(w, data: train, structures: batch)
-        let rmseE = (2 * halfSE / nE).squareRoot()
-        var rmseF = 0.0, nF = 0
-        let forceStructures = batch.compactMap { trainForceIndex[$0] >= 0 ? trainForceIndex[$0] : nil }
+        let local = share.local(batch)
+        var halfSE = wantGradient
+            ? gE.withUnsafeMutableBufferPointer { energy.loss(w, data: train, structures: local, gradient: $0.baseAddress!) }
+            : energy.loss(w, data: train, structures: local)
+        var sseF = 0.0, nF = 0
+        let forceStructures = local.compactMap { trainForceIndex[$0] >= 0 ? trainForceIndex[$0] : nil }
+        let forceGradient = wantGradient && alpha > 0
         if let fs = forceSet, !forceStructures.isEmpty {
             let r = w.withUnsafeBufferPointer { wp in
-                wantGradient && alpha > 0
+                forceGradient
                     ? gF.withUnsafeMutableBufferPointer { force.sumSquaredErrors(wp.baseAddress!, set: fs, structures: forceStructures, gradient: $0.baseAddress!) }
                     : force.sumSquaredErrors(wp.baseAddress!, set: fs, structures: forceStructures)
             }
-            nF = r.atoms
-            rmseF = (r.sse / Double(max(1, nF))).squareRoot()
+            nF = r.atoms; sseF = r.sse
+        } else if forceGradient {
+            for i in gF.indices { gF[i] = 0 }
         }
+        if share.isDistributed {
+            // One sum over the processes in rank order: both gradients, then the three sums.
+            var buffer: [Double] = wantGradient ? gE + (forceGradient ? gF : []) : []
+            buffer += [halfSE, sseF, Double(nF)]
+            share.comm.allreduceSum(&buffer)
+            halfSE = buffer[buffer.count - 3]; sseF = buffer[buffer.count - 2]; nF = Int(buffer[buffer.count - 1])
+            if wantGradient {
+                let n = gE.count
+                for i in 0..<n { gE[i] = buffer[i] }
+                if forceGradient { for i in 0..<n { gF[i] = buffer[n + i] } }
+            }
+        }
+        let rmseE = (2 * halfSE / nE).squareRoot()
+        let rmseF = nF > 0 ? (sseF / Double(nF)).squareRoot() : 0
         let loss = (1 - alpha) * rmseE + alpha * rmseF
         if wantGradient {
             let cE = rmseE > 0 ? (1 - alpha) / (nE * rmseE) : 0

@@ -88,7 +88,7 @@ public final class Trainer: TrainingProblem {
     /// Each process evaluates the structures it holds; `share.reduce` sums loss and gradient over
     /// the processes (the hook where other loss terms, such as force errors, join the same sum).
     public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
-        if let o = objective { return o.lossAndGradient(w, &g, batch: batch ?? Array(0..<train.structureCount)) }
+        if let o = objective { return o.lossAndGradient(w, &g, batch: batch ?? Array(0..<share.count)) }
         var f: Double
         if batch == nil {
             if lastErrors.count != train.structureCount { lastErrors = Array(repeating: 0, count: train.structureCount) }
@@ -164,7 +164,7 @@ public final class Trainer: TrainingProblem {
     /// max(1, round(N/size)) batches (aenet-PyTorch keeps the same share of force structures in
     /// every batch; it fixes its batches once, we reshuffle every epoch).
     public func epochBatches(size: Int) -> [[Int]] {
-        let n = train.structureCount
+        let n = share.count   // global indices (every process draws the same batches)
         let count = Self.batchCount(structures: n, size: size)
         var withForces: [Int] = [], others: [Int] = []
         for s in 0..<n { if objective?.hasForces(s) ?? false { withForces.append(s) } else { others.append(s) } }

@@ -62,10 +62,12 @@ struct ToolRun {
 }
 
 /// Runs one of our executables in `directory` with no standard input.
-func runTool(_ name: String, _ arguments: [String], in directory: URL, stdin: String? = nil) throws -> ToolRun {
+func runTool(_ name: String, _ arguments: [String], in directory: URL, stdin: String? = nil,
+             environment: [String: String] = [:]) throws -> ToolRun {
     let p = Process()
     p.executableURL = TestPaths.products.appendingPathComponent(name)
     p.arguments = arguments
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     p.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out; p.standardError = err; p.standardInput = inp

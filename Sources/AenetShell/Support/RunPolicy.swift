@@ -1,3 +1,4 @@
+import AenetTraining
 import COpenBLAS
 import Foundation
 
@@ -37,6 +38,25 @@ public enum RunPolicy {
         if let v = ProcessInfo.processInfo.environment["AENET_TRAIN_STREAM"] { return v == "1" }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return UInt64(size) > ProcessInfo.processInfo.physicalMemory / 2
+    }
+}
+
+extension RunPolicy {
+    /// Where train keeps the derivative blocks of a `.forces` file: in a mapped file (next to
+    /// the training set, or in the working directory when that folder is not writable) when the
+    /// `.forces` file takes more than 1/8 of the memory limit, or as `AENET_FORCES_MAP=1|0` says;
+    /// otherwise in memory. Both give the same results, bit for bit.
+    public static func forceBlockPlacement(forcesPath: String, setPath: String) -> ForceBlockPlacement {
+        let mapped: Bool
+        if let v = ProcessInfo.processInfo.environment["AENET_FORCES_MAP"] { mapped = v == "1" }
+        else {
+            let size = (try? FileManager.default.attributesOfItem(atPath: forcesPath)[.size] as? Int) ?? 0
+            mapped = Double(size) > memoryLimit / 8
+        }
+        guard mapped else { return .memory }
+        let dir = (setPath as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        return .mappedFile(directory: access(folder, W_OK) == 0 ? folder : ".")
     }
 }
 

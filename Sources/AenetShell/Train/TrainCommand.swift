@@ -39,6 +39,7 @@ public final class TrainCommand {
     /// Indices in the training-set file of the training, test and validation structures.
     var trainSetIndices: [Int] = []
     var testSetIndices: [Int] = []
+    var validationSetIndices: [Int] = []
     /// The processes of the run (MPI ranks; data parallel training, see `TrainingShare`). Only
     /// rank 0 writes files; give the others an `out` that discards (Ranks.output).
     public var communicator: any Communicator = SerialCommunicator()
@@ -55,11 +56,10 @@ public final class TrainCommand {
         out.write(TrainReport.banner("Training process started.") + TrainReport.copyright)
         let comm = communicator
         try openTrainingSet()
-        if comm.size > 1, input.torch != nil {
-            throw AenetError("decks with aenet-PyTorch's keywords (FORCES, METHOD method=…) train on one process; start train without mpirun", file: input.deckPath)
-        }
         try comm.checked {
-            if input.torch?.forces == true { try loadForces() }
+            // One process: the force data are checked before anything is written. Several (MPI):
+            // each reads only its share, after the split (below).
+            if input.torch?.forces == true, comm.size == 1 { try loadForces() }
             try setUpNetworks()
             do {
                 try input.method.checkMemory(weightCount: networks.reduce(0) { $0 + $1.weights.count },
@@ -71,6 +71,7 @@ public final class TrainCommand {
         // is replaced only by a result, at the end of the run.
         try comm.checked { try saveNetworks(suffix: "", verbose: true, only: createdNetworks) }
         try splitTestSet()
+        if input.torch?.forces == true, comm.size > 1 { try loadForceShare() }
         out.flush()
         if input.torch != nil { try ForceTrainLoop(command: self).run() } else { try TrainLoop(command: self).run() }
     }
@@ -248,7 +249,8 @@ public final class TrainCommand {
                 out.write(" Early stopping          : after \(input.validationPatience) epochs without a lower validation RMSE\n")
             }
             out.write("\n")
-            validationData = part(trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] })
+            validationSetIndices = trainIndices.indices.filter { isVal[$0] }.map { trainIndices[$0] }
+            validationData = part(validationSetIndices)
             trainSetIndices = trainIndices.indices.filter { !isVal[$0] }.map { trainIndices[$0] }
             trainData = part(trainSetIndices, training: true)
         } else {
