@@ -137,5 +137,31 @@ for n in 2 3; do
     && pass "predict -np $n: stdout identical to serial (96 structures)" || fail "predict -np $n differs from serial"
 done
 
+# --errors / --errors-csv with ranks: the sums are added by rank 0 in input order, so the summary and the CSV
+# are the serial ones byte for byte.
+(cd "$p" && "$bin/predict" predict.in --threads 1 $files $files --errors --errors-csv serial-errors.csv > serial-errors.out)
+for n in 2 3; do
+  (cd "$p" && run_mpi $n "$mpibin/predict" predict.in $files $files --errors --errors-csv mpi-errors.csv > mpi-errors.out) \
+    && grep -q "Errors against the reference data" "$p/mpi-errors.out" \
+    && diff <(nodates "$p/serial-errors.out") <(nodates "$p/mpi-errors.out") > /dev/null \
+    && cmp -s "$p/serial-errors.csv" "$p/mpi-errors.csv" \
+    && pass "predict -np $n --errors --errors-csv: summary and CSV identical to serial" || fail "predict -np $n --errors/--errors-csv differ from serial"
+done
+# A structure with more atoms than one block (2048) is evaluated by all ranks together, split by blocks of
+# atoms (a rutile supercell of 4608 atoms: 2 blocks of O, 1 of Ti): alone, and between small structures.
+python3 "$root/benchmarks/make-supercell.py" 4000 "$p/supercell.xsf" 7 > /dev/null
+(cd "$p" && "$bin/predict" predict.in --threads 1 supercell.xsf > serial-big.out \
+   && "$bin/predict" predict.in --threads 1 $files supercell.xsf $files --errors --errors-csv serial-mixed.csv > serial-mixed.out)
+for n in 2 3; do
+  (cd "$p" && run_mpi $n "$mpibin/predict" predict.in supercell.xsf > mpi-big.out \
+     && run_mpi $n "$mpibin/predict" predict.in $files supercell.xsf $files --errors --errors-csv mpi-mixed.csv > mpi-mixed.out) \
+    && [ "$(grep -c . "$p/mpi-big.out")" -gt 9000 ] \
+    && diff <(nodates "$p/serial-big.out") <(nodates "$p/mpi-big.out") > /dev/null \
+    && diff <(nodates "$p/serial-mixed.out") <(nodates "$p/mpi-mixed.out") > /dev/null \
+    && cmp -s "$p/serial-mixed.csv" "$p/mpi-mixed.csv" \
+    && pass "predict -np $n: a 4608-atom structure split over ranks (alone and among 96 others): stdout identical to serial" \
+    || fail "predict -np $n: the 4608-atom structure differs from serial"
+done
+
 if [ $fails -gt 0 ]; then echo "test-mpi: $fails failure(s)"; exit 1; fi
 echo "test-mpi: all passed"
