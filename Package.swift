@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Layers (each may use only those below it; the compiler enforces it):
 //
@@ -17,6 +18,26 @@ import PackageDescription
 
 /// The command-line tools: thin executables over AenetShell.
 let tools = ["generate", "train", "predict", "augment"]
+// predict links the Swift runtime and Foundation statically: workflow tools (abICS, Monte-Carlo
+// drivers) start it once per step, and resolving the shared Swift libraries' symbols at start-up
+// was most of its per-invocation cost (docs/benchmarks.md, "predict per invocation").
+// The static archives' autolink entries are incomplete and their order matters to GNU ld, so the
+// toolchain's lld links them, named in full. A toolchain without static archives links dynamically.
+let staticRuntimeLibraries = ["Foundation", "FoundationInternationalization", "FoundationEssentials",
+    "CoreFoundation", "_FoundationICU", "_FoundationCShims", "_FoundationCollections", "swiftSynchronization",
+    "swiftDispatch", "dispatch", "BlocksRuntime", "swift_StringProcessing", "swift_RegexParser",
+    "swift_Concurrency", "swiftGlibc"]
+let staticRuntime: [LinkerSetting] = {
+    guard let swiftc = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":")
+            .map({ "\($0)/swiftc" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return [] }
+    let toolchain = URL(fileURLWithPath: swiftc).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    let archives = toolchain.appendingPathComponent("lib/swift_static/linux").path
+    let lld = toolchain.appendingPathComponent("bin/ld.lld").path
+    guard staticRuntimeLibraries.allSatisfy({ FileManager.default.fileExists(atPath: "\(archives)/lib\($0).a") }),
+          FileManager.default.isExecutableFile(atPath: lld) else { return [] }
+    return [.unsafeFlags(["-static-stdlib", "-use-ld=lld"] + staticRuntimeLibraries.map { "-l\($0)" })]
+}()
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -91,6 +112,7 @@ let package = Package(
         mpi && mpiTools.contains(tool)
             ? .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser, "AenetMPI"],
                                 swiftSettings: [.define("AENET_MPI")])
-            : .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser])
+            : .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser],
+                                linkerSettings: tool == "predict" ? staticRuntime : [])
     }
 )
