@@ -62,15 +62,19 @@ base="$work/gen"
 net() { printf 'NETWORKS\n  Ti  Ti.nn  2  5:tanh 5:tanh\n  O   O.nn   2  5:tanh 5:tanh\n'; }
 deck() { printf 'TRAININGSET reference.train\nTESTPERCENT 10\nITERATIONS %s\nMAXENERGY 5.0\nMETHOD\n%s\nSAVE_ENERGIES\n' "$2" "$1"; net; }
 # Tolerances on the weights after 10 epochs: bfgs and adam (batches of 8) sum gradients over ranks (round-off,
-# amplified by the line search); online_sd, ekf and lm use per-structure results that one rank
-# computes (exact: identical to serial).
-for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchsize=16:0"; do
+# amplified by the line search); online_sd and ekf use per-structure results that one rank
+# computes (exact: identical to serial). lm sums each rank's normal equations (J_r·J_rᵀ, J_r·dE):
+# round-off, 3e-12 after one epoch here; with batches of 16 for 402 weights and a damping that falls
+# towards 0 the steps amplify it (1e-6 after 3 epochs, 1e-1 after 10, with the same error curve), so
+# lm is compared after one epoch.
+for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchsize=16:1e-9"; do
   m=${spec%:*}; tol=${spec##*:}; tag=${m%% *}
+  epochs=10; [ "$tag" = lm ] && epochs=1
   d="$work/t-$tag"; mkdir "$d"; cp "$base/reference.train" "$d/"
   (cd "$d" && deck "$m" 0 > start.in && "$bin/train" start.in > start.out 2> start.err)
   for n in 1 2 3; do
     mkdir "$d/$n"; cp "$d"/reference.train* "$d"/train.rngstate "$d"/train.restart "$d"/Ti.nn "$d"/O.nn "$d/$n/"
-    (cd "$d/$n" && deck "$m" 10 > train.in)
+    (cd "$d/$n" && deck "$m" $epochs > train.in)
   done
   (cd "$d/1" && "$bin/train" train.in > train.out 2> train.err)
   for n in 2 3; do
@@ -95,12 +99,13 @@ d="$work/t-lm"; mkdir "$d/stop"; cp "$d"/reference.train* "$d"/train.rngstate "$
   && pass "train -np 2: STOP ends the run after epoch 1" || fail "train -np 2: STOP"
 
 # Killed during training (SIGKILL to every rank once epoch 3 is written), resumed with 3 ranks: the result is
-# the uninterrupted run's (equal in 2 of 3 runs while developing; one run differed by an amount not
-# recorded, cause not found: hence 1e-8, and the difference is printed on failure).
+# the uninterrupted run's (1e-8; the difference is printed on failure). ekf, whose reduction is exact
+# (lm's is not: see above), with its covariance matrix in train.restart.
+d="$work/t-ekf"
 mkdir "$d/kill"; cp "$d"/reference.train* "$d"/train.rngstate "$d"/train.restart "$d"/Ti.nn "$d"/O.nn "$d/kill/"
-(cd "$d/kill" && deck "lm batchsize=16" 60 > train.in)
+(cd "$d/kill" && deck "ekf" 60 > train.in)
 mkdir "$d/full"; cp "$d"/reference.train* "$d"/train.rngstate "$d"/train.restart "$d"/Ti.nn "$d"/O.nn "$d/full/"
-(cd "$d/full" && deck "lm batchsize=16" 60 > train.in && "$bin/train" train.in > train.out 2> train.err)
+(cd "$d/full" && deck "ekf" 60 > train.in && "$bin/train" train.in > train.out 2> train.err)
 (cd "$d/kill" && exec timeout 120 mpirun --oversubscribe -np 2 "$mpibin/train" train.in > train.out 2> train.err) &
 mpirun_pid=$!
 for _ in $(seq 1 3000); do [ -f "$d/kill/Ti.nn-00003" ] && break; sleep 0.02; done

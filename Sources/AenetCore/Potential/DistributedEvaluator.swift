@@ -39,10 +39,13 @@ extension PotentialSet {
             let first = next + mine.lowerBound
             let workers = UncheckedSendable(ws.blockWorkers)
             let roundBlocks = UncheckedSendable(blocks)
-            concurrentWorkers(mine.count) { w in
-                let bw = workers.value[w], b = roundBlocks.value[first + w]
-                bw.rows = b.rows
-                self.computeBlock(b.t, forces: forces, search: search, bw)
+            // A rank may get no block of the last round (concurrentWorkers(0) would still run one).
+            if !mine.isEmpty {
+                concurrentWorkers(mine.count) { w in
+                    let bw = workers.value[w], b = roundBlocks.value[first + w]
+                    bw.rows = b.rows
+                    self.computeBlock(b.t, forces: forces, search: search, bw)
+                }
             }
             var out = ByteWriter()
             for w in 0..<mine.count { encode(ws.blockWorkers[w], forces: forces, into: &out) }
