@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Layers (each may use only those below it; the compiler enforces it):
 //
@@ -51,6 +54,31 @@ let mpiTargets: [Target] = mpi ? [
     .target(name: "AenetMPI", dependencies: ["AenetCore", "CMPI"], path: "Sources/AenetMPI"),
 ] : []
 
+
+// Target CPU of the hot Swift targets (issue 11, docs/benchmarks.md "Target CPU"). The default is
+// `haswell` (AVX2 + FMA: SIMD4<Double> in one register) when the build machine's /proc/cpuinfo
+// shows those instructions, else the compiler's generic x86-64 (SSE2). AENET_TARGET_CPU overrides
+// it: `generic` for binaries that must run on any x86-64, or a CPU name (`haswell`, `native`,
+// `skylake-avx512`, …). The arithmetic is the same either way (Swift does not contract a*b+c into FMA).
+func defaultTargetCPU() -> String {
+    #if arch(x86_64) && canImport(Glibc)
+    guard let f = fopen("/proc/cpuinfo", "r") else { return "generic" }
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 1 << 16)
+    while fgets(&line, Int32(line.count), f) != nil {
+        let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard text.hasPrefix("flags") else { continue }
+        let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
+        let haswell = ["avx", "avx2", "fma", "bmi1", "bmi2", "movbe", "f16c", "abm"]
+        return haswell.allSatisfy(flags.contains) ? "haswell" : "generic"
+    }
+    #endif
+    return "generic"
+}
+let targetCPU = Context.environment["AENET_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultTargetCPU()
+let cpuSettings: [SwiftSetting] = targetCPU == "generic" ? []
+    : [.unsafeFlags(["-target-cpu", targetCPU], .when(configuration: .release))]
+
 let package = Package(
     name: "aenet-swift",
     products: [
@@ -72,8 +100,8 @@ let package = Package(
         ),
         // Vectorised tanh/exp through glibc's libmvec (runtime CPU dispatch, no compiler flags).
         .target(name: "CVecMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
-        .target(name: "AenetCore", dependencies: ["COpenBLAS", "CVecMath"]),
-        .target(name: "AenetTraining", dependencies: ["AenetCore", "COpenBLAS"]),
+        .target(name: "AenetCore", dependencies: ["COpenBLAS", "CVecMath"], swiftSettings: cpuSettings),
+        .target(name: "AenetTraining", dependencies: ["AenetCore", "COpenBLAS"], swiftSettings: cpuSettings),
         .target(name: "AenetAugment", dependencies: ["AenetCore"]),
         .target(name: "AenetShell", dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "COpenBLAS"]),
         .target(name: "AenetTestSupport", dependencies: ["AenetCore"]),
@@ -104,7 +132,9 @@ let package = Package(
         // The tests run the tools as a user would, so they are built with the tests.
         .testTarget(name: "AenetTests",
                     dependencies: ["AenetCore", "AenetTraining", "AenetAugment", "AenetShell", "AenetTestSupport"]
-                        + (tools + ["kim-model"]).map { .target(name: $0) }
+                        // Not predict when it links the runtime statically: its linker flags would apply to
+                        // the test bundle too (no static Testing/XCTest). `swift test` still builds it.
+                        + (tools + ["kim-model"]).filter { $0 != "predict" || staticRuntime.isEmpty }.map { .target(name: $0) }
                         + [.target(name: "aenet-plot")]),
         // SVG learning curves and parity plots (logic in AenetShell/Plot).
         .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),

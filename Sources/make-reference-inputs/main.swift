@@ -7,7 +7,18 @@ import AenetCore
 import AenetTestSupport
 import Foundation
 
-let out = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "reference-inputs"
+let usage = "usage: make-reference-inputs [output-directory]   (default: reference-inputs)"
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains(where: { $0 == "--help" || $0 == "-h" }) { print(usage); exit(0) }
+if let option = arguments.first(where: { $0.hasPrefix("-") }) {
+    FileHandle.standardError.write(Data("make-reference-inputs: error: unknown option \(option)\n\(usage)\n".utf8))
+    exit(2)
+}
+if arguments.count > 1 {
+    FileHandle.standardError.write(Data("make-reference-inputs: error: one output directory at most\n\(usage)\n".utf8))
+    exit(2)
+}
+let out = arguments.first ?? "reference-inputs"
 let seed: UInt64 = 20_200_054  // fixed: the outputs are committed
 let atomicEnergies: [String: Double] = ["Ti": -1626.66972707, "O": -433.23448532]
 let potential = PairPotential.tio2

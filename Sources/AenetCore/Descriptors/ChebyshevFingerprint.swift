@@ -33,6 +33,9 @@ public struct ChebyshevFingerprint: Fingerprint {
     /// O(n) moment sweeps apply (the two are compared against each other).
     var forcePairKernel = false
 
+    /// Tests only: use the sequential value sums even where `evaluateVectorised` applies.
+    var sequentialValues = false
+
     /// aenet's d > EPS guards (ext/sfbasis.f90 EPS = 1e-12).
     static let eps = 1.0e-12
 
@@ -75,6 +78,7 @@ public struct ChebyshevFingerprint: Fingerprint {
 
     public func evaluate(_ nb: Neighbourhood, values: UnsafeMutablePointer<Double>) {
         values.update(repeating: 0, count: count)
+        if vectorisedValues && !sequentialValues, nb.withPointers({ evaluateVectorised($0, values) }) { return }
         let cap = nb.count + 4
         nb.withPointers { p in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * cap) { buf in

@@ -1,4 +1,5 @@
 import Foundation
+import CVecMath
 
 /// Text as gfortran's edit descriptors write it, so our stdout matches aenet's column for column.
 public enum FortranFormat {
@@ -9,7 +10,18 @@ public enum FortranFormat {
     public static func f(_ x: Double, _ w: Int, _ d: Int) -> String {
         if x.isNaN { return pad("NaN", w) }
         if x.isInfinite { return pad(x < 0 ? "-Infinity" : "Infinity", w) }
-        return pad(String(format: "%.\(d)f", x), w)
+        // printf's "%.df" (as String(format:) writes it) straight into the field, right-justified.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 352) { buf -> String in
+            let n = Int(cvm_format_fixed(buf.baseAddress!, 352, x, Int32(d)))
+            guard n >= 0 && n < 352 else { return pad(String(format: "%.\(d)f", x), w) }
+            if n > w { return String(repeating: "*", count: w) }
+            return String(unsafeUninitializedCapacity: w) { out in
+                let blanks = w - n
+                for k in 0..<blanks { out[k] = 0x20 }
+                for k in 0..<n { out[blanks + k] = UInt8(bitPattern: buf[k]) }
+                return w
+            }
+        }
     }
 
     /// `ESw.d`: one digit before the point, exponent `E±dd` (`±ddd` without the `E` beyond 99).

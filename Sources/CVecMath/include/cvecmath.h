@@ -5,4 +5,6 @@
 void cvm_tanh(const double *x, double *y, long n);
 void cvm_exp(const double *x, double *y, long n);
 void cvm_cos(const double *x, double *y, long n);
+/* printf "%.*f" of x into buf (capacity bytes); returns snprintf's count. */
+int cvm_format_fixed(char *buf, int capacity, double x, int digits);
 #endif
