@@ -1,4 +1,5 @@
 import AenetCore
+import COpenBLAS
 import Foundation
 
 /// A loss over mini-batches of training structures (indices into the trainer's set) with its
@@ -153,6 +154,53 @@ public final class Trainer: TrainingProblem {
         }
         jac.withUnsafeMutableBufferPointer { share.comm.allreduceSum(UnsafeMutableBufferPointer(rebasing: $0[0..<(n * batch.count)])) }
         errors.withUnsafeMutableBufferPointer { share.comm.allreduceSum(UnsafeMutableBufferPointer(rebasing: $0[0..<batch.count])) }
+    }
+
+    /// Scratch of `normalEquations`: a Jacobian of the batch columns held here, their errors, and
+    /// (with ranks) the packed sums.
+    private var lmJacobian: [Double] = [], lmErrors: [Double] = [], lmPacked: [Double] = []
+
+    /// H = J·Jᵀ (upper triangle), J·dE and ½ΣdE² of a batch. One process: from the whole batch's
+    /// Jacobian, as before. Distributed: each process forms them from the columns of the structures
+    /// it holds (a parallel SYRK), and one sum over the processes in rank order gives every process
+    /// the same numbers (nw(nw+1)/2 + nw + 1 doubles per step, whatever the batch size). These
+    /// differ from the serial ones by round-off only (sums in another order).
+    public func normalEquations(_ w: [Double], batch: [Int], H: inout [Double], gradient: inout [Double],
+                                wideBLAS: (() -> Void) -> Void) -> Double {
+        let nw = w.count
+        let mine: [Int] = share.isDistributed ? share.local(batch) : batch
+        let nb = mine.count
+        if lmJacobian.count < nw * nb { lmJacobian = [Double](repeating: 0, count: nw * nb) }
+        if lmErrors.count < nb { lmErrors = [Double](repeating: 0, count: nb) }
+        if nb > 0 {
+            lmJacobian.withUnsafeMutableBufferPointer { jp in
+                lmErrors.withUnsafeMutableBufferPointer { evaluator.jacobian(w, data: train, structures: mine, into: jp.baseAddress!, errors: $0.baseAddress!) }
+            }
+        }
+        if nb > 0 {
+            wideBLAS {
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(nw), Int32(nb), 1.0, lmJacobian, Int32(nw), 0.0, &H, Int32(nw))
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(nw), Int32(nb), 1.0, lmJacobian, Int32(nw), lmErrors, 1, 0.0, &gradient, 1)
+            }
+        } else {
+            for j in 0..<nw { for i in 0...j { H[j * nw + i] = 0 } }
+            for i in 0..<nw { gradient[i] = 0 }
+        }
+        var sse = 0.0
+        for b in 0..<nb { sse += lmErrors[b] * lmErrors[b] }
+        sse *= 0.5
+        guard share.isDistributed else { return sse }
+        let packedCount = nw * (nw + 1) / 2 + nw + 1
+        if lmPacked.count != packedCount { lmPacked = [Double](repeating: 0, count: packedCount) }
+        var k = 0
+        for j in 0..<nw { for i in 0...j { lmPacked[k] = H[j * nw + i]; k += 1 } }
+        for i in 0..<nw { lmPacked[k] = gradient[i]; k += 1 }
+        lmPacked[k] = sse
+        lmPacked.withUnsafeMutableBufferPointer { share.comm.allreduceSum($0) }
+        k = 0
+        for j in 0..<nw { for i in 0...j { H[j * nw + i] = lmPacked[k]; k += 1 } }
+        for i in 0..<nw { gradient[i] = lmPacked[k]; k += 1 }
+        return lmPacked[k]
     }
 
     public func batchLoss(_ w: [Double], batch: [Int]) -> Double {

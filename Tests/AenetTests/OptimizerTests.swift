@@ -78,8 +78,11 @@ private struct LSQ {
     #expect(p.sse(u) < 1e-3 * e0)
     var v = [0.0, 0.0, 0.0], lm = LevenbergMarquardt(mu: 0.1, adjust: 10)
     for _ in 0..<5 {
-        let jac = (0..<12).flatMap { p.a[$0] }
-        _ = lm.step(&v, jacobian: jac, errors: (0..<12).map { p.residual(v, $0) }, sse: p.sse)
+        let jac = (0..<12).flatMap { p.a[$0] }, err = (0..<12).map { p.residual(v, $0) }
+        // The normal equations J·Jᵀ (upper triangle) and J·dE, as TrainingProblem.normalEquations forms them.
+        var H = [Double](repeating: 0, count: 9), g = [Double](repeating: 0, count: 3)
+        for b in 0..<12 { for j in 0..<3 { for i in 0...j { H[j * 3 + i] += jac[b * 3 + i] * jac[b * 3 + j] }; g[j] += jac[b * 3 + j] * err[b] } }
+        _ = lm.step(&v, H: H, grad: g, sse: 0.5 * err.reduce(0) { $0 + $1 * $1 }, trialSSE: p.sse)
     }
     #expect(p.sse(v) < 1e-6 * e0)
 }

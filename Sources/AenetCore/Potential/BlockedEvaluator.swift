@@ -64,7 +64,7 @@ extension PotentialSet {
     }
 
     /// Neighbours, fingerprints, network and (with `forces`) the gradient contraction of one block.
-    private func computeBlock(_ t: Int, forces: Bool, search: NeighbourSearch, _ bw: BlockWorkspace) {
+    func computeBlock(_ t: Int, forces: Bool, search: NeighbourSearch, _ bw: BlockWorkspace) {
         let pot = potentials[t], fp = fingerprints[t], net = pot.network, nws = bw.eval.networks[t]
         let nsf = fp.count, b = bw.rows.count
         let shift = featureShift[t], scale = featureScale[t]
@@ -128,7 +128,7 @@ extension PotentialSet {
     }
 
     /// The error of the one-batch path: the first atom (index order) with a neighbour closer than RMIN.
-    private func throwFirstTooClose(_ search: NeighbourSearch, file: String) throws {
+    func throwFirstTooClose(_ search: NeighbourSearch, file: String) throws {
         var nb = Neighbourhood()
         for i in 0..<search.positions.count {
             search.neighbours(of: i, into: &nb)

@@ -22,7 +22,7 @@ public final class EvaluationWorkspace: @unchecked Sendable {
     /// Threads for one structure larger than `blockSize` atoms (see `evaluateBlocked`).
     public var threads = 1
     /// Structures with more atoms are evaluated in blocks of this many atoms.
-    var blockSize = 2048
+    public internal(set) var blockSize = 2048
     var blockWorkers: [BlockWorkspace] = []
 
     public init(_ set: PotentialSet) {

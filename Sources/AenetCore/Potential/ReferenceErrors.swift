@@ -24,20 +24,58 @@ public struct ReferenceErrors: Sendable {
 
     public init() {}
 
+    /// What one structure adds: its row (nil without a reference energy) and its force sums.
+    /// Computed where the structure was evaluated (any MPI rank) and added in input order, so the
+    /// totals are those of a serial run bit for bit.
+    public struct Contribution: Sendable {
+        public var row: Row?
+        public var forceAbsSum = 0.0, forceSqSum = 0.0, forceNormSum = 0.0, forceComponents = 0
+
+        /// Serialized for a `Communicator` (ByteWriter/ByteReader).
+        public func write(to w: inout ByteWriter) {
+            w.double(forceAbsSum); w.double(forceSqSum); w.double(forceNormSum); w.int(forceComponents)
+            guard let r = row else { w.int(0); return }
+            w.int(1); w.string(r.file); w.int(r.atoms); w.double(r.reference); w.double(r.predicted); w.double(r.energyErrorPerAtom)
+            w.int(r.forceMAE == nil ? 0 : 1); w.double(r.forceMAE ?? 0)
+            w.int(r.forceRMSE == nil ? 0 : 1); w.double(r.forceRMSE ?? 0)
+        }
+
+        public init(from r: inout ByteReader) {
+            forceAbsSum = r.double(); forceSqSum = r.double(); forceNormSum = r.double(); forceComponents = r.int()
+            guard r.int() == 1 else { return }
+            let file = r.string(), atoms = r.int(), ref = r.double(), pred = r.double(), e = r.double()
+            let hasMAE = r.int() == 1, mae = r.double(), hasRMSE = r.int() == 1, rmse = r.double()
+            row = Row(file: file, atoms: atoms, reference: ref, predicted: pred, energyErrorPerAtom: e,
+                      forceMAE: hasMAE ? mae : nil, forceRMSE: hasRMSE ? rmse : nil)
+        }
+
+        public init(file: String, structure s: Structure, prediction p: Prediction) {
+            let pair: (Double, Double)? = if let e = s.totalEnergy { (e, p.totalEnergy) }
+                else if let e = s.cohesiveEnergy { (e, p.cohesiveEnergy) } else { nil }
+            var fMAE: Double?, fRMSE: Double?
+            if let ref = s.forces, let f = p.forces, ref.count == f.count {
+                var a = 0.0, q = 0.0
+                var n = 0.0
+                for (u, v) in zip(ref, f) { let d = v - u; a += abs(d.x) + abs(d.y) + abs(d.z); q += (d * d).sum(); n += (d * d).sum().squareRoot() }
+                forceAbsSum = a; forceSqSum = q; forceNormSum = n; forceComponents = 3 * f.count
+                fMAE = a / Double(3 * f.count); fRMSE = (q / Double(3 * f.count)).squareRoot()
+            }
+            guard let (ref, pred) = pair else { return }
+            row = Row(file: file, atoms: s.atomCount, reference: ref, predicted: pred,
+                      energyErrorPerAtom: (pred - ref) / Double(s.atomCount), forceMAE: fMAE, forceRMSE: fRMSE)
+        }
+    }
+
     /// Adds a structure; structures without a reference energy are ignored.
     public mutating func add(file: String, structure s: Structure, prediction p: Prediction) {
-        let pair: (Double, Double)? = if let e = s.totalEnergy { (e, p.totalEnergy) }
-            else if let e = s.cohesiveEnergy { (e, p.cohesiveEnergy) } else { nil }
-        var fMAE: Double?, fRMSE: Double?
-        if let ref = s.forces, let f = p.forces, ref.count == f.count {
-            var a = 0.0, q = 0.0
-            for (u, v) in zip(ref, f) { let d = v - u; a += abs(d.x) + abs(d.y) + abs(d.z); q += (d * d).sum(); forceNormSum += (d * d).sum().squareRoot() }
-            forceAbsSum += a; forceSqSum += q; forceComponents += 3 * f.count
-            fMAE = a / Double(3 * f.count); fRMSE = (q / Double(3 * f.count)).squareRoot()
-        }
-        guard let (ref, pred) = pair else { return }
-        rows.append(Row(file: file, atoms: s.atomCount, reference: ref, predicted: pred,
-                        energyErrorPerAtom: (pred - ref) / Double(s.atomCount), forceMAE: fMAE, forceRMSE: fRMSE))
+        add(Contribution(file: file, structure: s, prediction: p))
+    }
+
+    /// Adds one structure's contribution (in input order).
+    public mutating func add(_ c: Contribution) {
+        forceAbsSum += c.forceAbsSum; forceSqSum += c.forceSqSum; forceNormSum += c.forceNormSum
+        forceComponents += c.forceComponents
+        if let r = c.row { rows.append(r) }
     }
 
     /// The summary printed after aenet's normal output.

@@ -119,6 +119,7 @@ public struct ByteWriter {
     public mutating func string(_ s: String) { let u = Array(s.utf8); int(u.count); bytes.append(contentsOf: u) }
     public mutating func doubles(_ a: [Double]) { int(a.count); a.withUnsafeBytes { bytes.append(contentsOf: $0) } }
     public mutating func ints(_ a: [Int]) { int(a.count); for x in a { int(x) } }
+    public mutating func int32s(_ a: [Int32]) { int(a.count); a.withUnsafeBytes { bytes.append(contentsOf: $0) } }
     public mutating func strings(_ a: [String]) { int(a.count); for s in a { string(s) } }
 }
 
@@ -151,5 +152,16 @@ public struct ByteReader {
         return a
     }
     public mutating func ints() -> [Int] { let n = int(); return (0..<n).map { _ in int() } }
+    public mutating func int32s() -> [Int32] {
+        let n = int()
+        let a = [Int32](unsafeUninitializedCapacity: n) { buf, count in
+            bytes.withUnsafeBytes { src in
+                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[position..<position + 4 * n]))
+            }
+            count = n
+        }
+        position += 4 * n
+        return a
+    }
     public mutating func strings() -> [String] { let n = int(); return (0..<n).map { _ in string() } }
 }

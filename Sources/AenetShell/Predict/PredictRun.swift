@@ -61,12 +61,46 @@ public struct PredictRun: Sendable {
             let range = (whole.lowerBound + mine.lowerBound)..<(whole.lowerBound + mine.upperBound)
             let results = Results(count: range.count)
             let set = potentials, inp = input, dir = relaxedDirectory
+            // With several ranks, a structure with more atoms than one block (and no RELAX) is
+            // evaluated by all ranks together (`huge`); the others by the rank that holds them.
+            var huge: [Int: Outcome] = [:]
+            let preread = Results(count: comm.size > 1 ? range.count : 0)
+            if comm.size > 1 {
+                let limit = input.relax == nil ? workers[0].blockSize : Int.max
+                DispatchQueue.concurrentPerform(iterations: workers.count) { w in
+                    var k = w
+                    while k < range.count {
+                        if let data = FileManager.default.contents(atPath: files[range.lowerBound + k]),
+                           let st = try? XSF.parse(String(decoding: data, as: UTF8.self), path: files[range.lowerBound + k]) {
+                            preread[k] = Outcome(structure: st)
+                        }
+                        k += workers.count
+                    }
+                }
+                var mineHuge = ByteWriter()
+                for k in 0..<range.count where (preread[k].structure?.atomCount ?? 0) > limit { mineHuge.int(range.lowerBound + k) }
+                var hugeIndices: [Int] = []
+                for b in comm.allgather(mineHuge.bytes) { var r = ByteReader(b); while !r.atEnd { hugeIndices.append(r.int()) } }
+                for g in hugeIndices {
+                    let owner = (0..<comm.size).first { Self.rankRange(whole, rank: $0, size: comm.size).contains(g) }!
+                    var bytes = comm.rank == owner ? Array(FileManager.default.contents(atPath: files[g]) ?? Data()) : []
+                    comm.broadcast(&bytes, root: owner)
+                    if let o = try Self.processTogether(number: g + 1, file: files[g], bytes: bytes, set: set, input: inp, printer: printer,
+                                                        ws: workers[0], stressWorkspace: stressWorkers.first, comm: comm) {
+                        huge[g] = o
+                    }
+                    if comm.rank == owner { preread[g - range.lowerBound] = Outcome(text: Self.hugeMarker) }
+                }
+            }
+            let ranks = comm.size
             DispatchQueue.concurrentPerform(iterations: workers.count) { w in
                 var k = w
                 while k < range.count {
+                    if ranks > 1, preread[k].text == Self.hugeMarker { results[k] = preread[k]; k += workers.count; continue }
                     results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
                                               set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w],
-                                              stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w])
+                                              stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w],
+                                              structure: ranks > 1 ? preread[k].structure : nil)
                     k += workers.count
                 }
             }
@@ -75,17 +109,38 @@ public struct PredictRun: Sendable {
                 var w = ByteWriter()
                 for k in 0..<range.count {
                     let o = results[k]
-                    if let e = o.error { w.int(0); w.string(e) } else { w.int(1); w.string(o.text) }
+                    if o.text == Self.hugeMarker { w.int(2); continue }   // rank 0 evaluated it with all ranks
+                    if let e = o.error { w.int(0); w.string(e); continue }
+                    w.int(1); w.string(o.text)
+                    // The error sums of this structure, added by rank 0 in input order (as serially).
+                    if errorSummary {
+                        if let s = o.structure, let p = o.prediction {
+                            w.int(1); ReferenceErrors.Contribution(file: files[range.lowerBound + k], structure: s, prediction: p).write(to: &w)
+                        } else { w.int(0) }
+                    }
                 }
                 if let blocks = comm.gather(w.bytes, root: 0) {
+                    var g = whole.lowerBound
                     for b in blocks {
                         var r = ByteReader(b)
                         while !r.atEnd {
-                            let ok = r.int() == 1, text = r.string()
-                            if !ok { err(text); failed += 1; continue }
+                            defer { g += 1 }
+                            let kind = r.int()
+                            if kind == 2 {
+                                let o = huge[g]!
+                                if let e = o.error { err(e); failed += 1; continue }
+                                if printed > 0 { out(Self.separatorText) }
+                                out(o.text)
+                                printed += 1
+                                if errorSummary, let st = o.structure, let p = o.prediction { errors.add(file: files[g], structure: st, prediction: p) }
+                                continue
+                            }
+                            let text = r.string()
+                            if kind == 0 { err(text); failed += 1; continue }
                             if printed > 0 { out(Self.separatorText) }
                             out(text)
                             printed += 1
+                            if errorSummary, r.int() == 1 { errors.add(ReferenceErrors.Contribution(from: &r)) }
                         }
                     }
                 }
@@ -110,22 +165,48 @@ public struct PredictRun: Sendable {
     }
 
     /// The options' checks before anything is evaluated.
-    func check(ranks: Int) throws {
+    func check(ranks _: Int) throws {
         if let dir = relaxedDirectory, !FileManager.default.fileExists(atPath: dir) {
             throw AenetError("directory for relaxed structures does not exist", file: dir)
-        }
-        if ranks > 1, errorSummary || errorCSV != nil {
-            throw AenetError("--errors and --errors-csv are not available with several MPI ranks yet; run them without mpirun")
         }
     }
 
     static let separatorText = PredictOutput.separator
+    /// Placeholder text of a structure evaluated by all ranks (never printed).
+    static let hugeMarker = "\u{0}huge"
+
+    /// This rank's part of a block of structures (as `Communicator.block`).
+    static func rankRange(_ whole: Range<Int>, rank: Int, size: Int) -> Range<Int> {
+        let b = SerialCommunicator.block(of: whole.count, rank: rank, size: size)
+        return (whole.lowerBound + b.lowerBound)..<(whole.lowerBound + b.upperBound)
+    }
+
+    /// One structure (more atoms than a block, no RELAX) evaluated by all ranks together: every
+    /// rank parses the same bytes (sent by the rank that holds the structure) and takes part in the
+    /// blocked evaluation; rank 0 renders the text, as `process` does, and returns the outcome
+    /// (nil on the other ranks).
+    static func processTogether(number: Int, file: String, bytes: [UInt8], set: PotentialSet, input: PredictInput,
+                                printer: PredictOutput, ws: EvaluationWorkspace, stressWorkspace: AtomWorkspace?,
+                                comm: any Communicator) throws -> Outcome? {
+        do {
+            let s = try XSF.parse(String(decoding: bytes, as: UTF8.self), path: file)
+            var text = printer.fileInfo(number: number, file: file, structure: s)
+            guard let p = try set.evaluate(s, forces: input.forces, file: file, workspace: ws, communicator: comm) else { return nil }
+            text += printer.coordinates(s, p)
+            text += printer.energies(p)
+            if let sws = stressWorkspace { text += printer.stress(virial: try set.virial(s, file: file, workspace: sws).virial, structure: s) }
+            return Outcome(text: text, structure: s, prediction: p)
+        } catch {
+            return comm.isRoot ? Outcome(error: "error: \(error) — structure skipped") : nil
+        }
+    }
 
     /// Reads, evaluates (and relaxes) one structure and renders its text.
     static func process(number: Int, file: String, set: PotentialSet, input: PredictInput, printer: PredictOutput,
-                        relaxedDirectory: String?, ws: EvaluationWorkspace, stressWorkspace: AtomWorkspace? = nil) -> Outcome {
+                        relaxedDirectory: String?, ws: EvaluationWorkspace, stressWorkspace: AtomWorkspace? = nil,
+                        structure pre: Structure? = nil) -> Outcome {
         do {
-            var s = try XSF.read(path: file)
+            var s = try pre ?? XSF.read(path: file)
             let reference = s
             var text = printer.fileInfo(number: number, file: file, structure: s)
             var p = try set.evaluate(s, forces: input.forces, file: file, workspace: ws)

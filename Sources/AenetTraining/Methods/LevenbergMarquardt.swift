@@ -15,25 +15,20 @@ struct LevenbergMarquardt: Sendable {
 
     public init(mu: Double, adjust: Double, muMin: Double = 0) { self.mu = mu; self.adjust = adjust; self.muMin = muMin }
 
-    /// One LM step. `jacobian` is column-major nw × B (column b = Dw of structure b), `errors` the
-    /// B values of dE; `sse(w)` evaluates ½ΣdE² of the same batch at trial weights.
-    /// Returns the batch SSE after the step.
+    /// One LM step from the normal equations of a batch: `H` = J·Jᵀ (upper triangle, column-major
+    /// nw × nw; J the nw × B matrix of Dw = ∂dE/∂w), `grad` = J·dE and `sse` = ½ΣdE² at `w`
+    /// (`TrainingProblem.normalEquations`); `trialSSE(w)` evaluates ½ΣdE² of the same batch at
+    /// trial weights. Returns the batch SSE after the step.
     /// With `l2` > 0 the objective has the extra term ½·l2·‖w‖² (added to H and the gradient).
-    /// `wideBLAS` runs the big products and the Cholesky solve (the rare BLAS calls that scale
-    /// over cores) under the caller's thread policy.
-    public mutating func step(_ w: inout [Double], jacobian: [Double], errors: [Double], l2: Double = 0,
-                              wideBLAS: (() -> Void) -> Void = { $0() }, sse: ([Double]) -> Double) -> Double {
-        let nw = w.count, nb = errors.count
-        var H = [Double](repeating: 0, count: nw * nw)
-        var grad = [Double](repeating: 0, count: nw)
-        wideBLAS {
-            // H = J Jᵀ (upper triangle suffices for Cholesky 'U').
-            cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(nw), Int32(nb), 1.0, jacobian, Int32(nw), 0.0, &H, Int32(nw))
-            cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(nw), Int32(nb), 1.0, jacobian, Int32(nw), errors, 1, 0.0, &grad, 1)
-        }
+    /// `wideBLAS` runs the Cholesky solve (one of the rare BLAS calls that scale over cores) under
+    /// the caller's thread policy.
+    public mutating func step(_ w: inout [Double], H: [Double], grad gradIn: [Double], sse: Double, l2: Double = 0,
+                              wideBLAS: (() -> Void) -> Void = { $0() }, trialSSE: ([Double]) -> Double) -> Double {
+        let nw = w.count
+        var H = H, grad = gradIn
         let w0 = w
         let penalty: ([Double]) -> Double = { v in l2 == 0 ? 0 : 0.5 * l2 * v.reduce(0) { $0 + $1 * $1 } }
-        let sse0 = 0.5 * errors.reduce(0) { $0 + $1 * $1 } + penalty(w0)
+        let sse0 = sse + penalty(w0)
         if l2 > 0 { for i in 0..<nw { H[i * nw + i] += l2; grad[i] += l2 * w0[i] } }
         for cycle in 1...6 {
             var A = H
@@ -45,7 +40,7 @@ struct LevenbergMarquardt: Sendable {
             wideBLAS { dposv_(&uplo, &n, &nrhs, &A, &lda, &delta, &ldb, &info, 1) }
             if info != 0 { mu *= adjust; continue }   // not positive definite: more damping
             let trial = zip(w0, delta).map { $0 - $1 }
-            let s = sse(trial) + penalty(trial)
+            let s = trialSSE(trial) + penalty(trial)
             if s <= sse0 { w = trial; mu = max(mu / adjust, muMin); return s }
             if cycle == 6 { w = trial; return s }     // aenet accepts after 5 retries
             mu *= adjust
@@ -94,11 +89,11 @@ public final class LMMethod: TrainingMethod {
         let order = p.schedule(count: s)
         let nb = max(1, Int((Double(s) / Double(b)).rounded()))
         var w = p.weights
-        var jac = [Double](repeating: 0, count: w.count * b), err = [Double](repeating: 0, count: b)
+        var H = [Double](repeating: 0, count: w.count * w.count), grad = [Double](repeating: 0, count: w.count)
         for k in 0..<nb {
             let batch = (0..<b).map { order[(k * b + $0) % order.count] }
-            p.jacobian(w, batch: batch, into: &jac, errors: &err)
-            _ = lm.step(&w, jacobian: jac, errors: err, l2: p.l2 * Double(b) / Double(s), wideBLAS: wideBLAS) { trial in
+            let sse = p.normalEquations(w, batch: batch, H: &H, gradient: &grad, wideBLAS: wideBLAS)
+            _ = lm.step(&w, H: H, grad: grad, sse: sse, l2: p.l2 * Double(b) / Double(s), wideBLAS: wideBLAS) { trial in
                 p.batchLoss(trial, batch: batch)
             }
         }

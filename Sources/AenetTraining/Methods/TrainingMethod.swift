@@ -17,6 +17,12 @@ public protocol TrainingProblem: AnyObject {
     func structureError(_ w: [Double], structure k: Int, derivative: inout [Double]) -> Double
     /// dE and ∂dE/∂w (column-major, weightCount × batch.count) of a batch at `w`.
     func jacobian(_ w: [Double], batch: [Int], into jac: inout [Double], errors: inout [Double])
+    /// The normal equations of a Levenberg–Marquardt step on a batch at `w`: `H` ← J·Jᵀ (upper
+    /// triangle of the column-major nw × nw matrix; the lower one is left as it is), `gradient` ←
+    /// J·dE; returns ½ΣdE² of the batch. Over MPI ranks each rank forms them from the columns of the
+    /// structures it holds, and the sums are reduced (nw(nw+1)/2 + nw + 1 doubles, any batch size).
+    func normalEquations(_ w: [Double], batch: [Int], H: inout [Double], gradient: inout [Double],
+                         wideBLAS: (() -> Void) -> Void) -> Double
     /// ½ΣdE² of a batch at trial weights `w` (no L2 term).
     func batchLoss(_ w: [Double], batch: [Int]) -> Double
     /// One epoch's mini-batches of about `size` structures: a fresh shuffle of the whole
