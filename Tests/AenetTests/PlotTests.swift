@@ -56,6 +56,25 @@ import Testing
         #expect(p[0].x.0 < 0 && p[0].x.1 > 20)
     }
 
+    /// TESTPERCENT 0 with VALIDATION: the test group prints 0 and NaN; its columns are left out
+    /// and the train and validation curves are drawn.
+    @Test func emptyTestSetWithValidation() throws {
+        var t = "        |------------TRAIN-----------|  |------------TEST------------|  |---------VALIDATION---------|\n"
+        t += " epoch             MAE          <RMSE>             MAE          <RMSE>             MAE          <RMSE>\n"
+        for e in 0..<6 {
+            let v = 0.3 / Double(e + 1)
+            t += String(format: "%6d  %14.6E  %14.6E  %14.6E", e, v, 1.2 * v, 0.0) + "             NaN"
+            t += String(format: "  %14.6E  %14.6E", 1.1 * v, 1.3 * v)
+            t += e % 2 == 0 ? " <\n" : "\n"
+        }
+        let c = try LearningCurve.parse(t, file: "train.out")
+        #expect(c.epochs == Array(0..<6))
+        #expect(c.energy.map(\.name) == ["train MAE", "train RMSE", "validation MAE", "validation RMSE"])
+        #expect(c.energy[3].values[0] == 0.39)
+        let p = Self.panels(c.plot(title: "t").svg())
+        #expect(p.count == 1 && p[0].series.count == 4 && p[0].series.allSatisfy { $0.1 == 6 })
+    }
+
     @Test func forceColumnsGoToASecondPanel() throws {
         let c = try LearningCurve.parse(Self.trainOut(epochs: 5, forces: true), file: "train.out")
         #expect(c.force.map(\.name) == ["train MAE", "train RMSE", "test MAE", "test RMSE"])

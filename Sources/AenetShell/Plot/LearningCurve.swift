@@ -71,7 +71,8 @@ public struct LearningCurve: Sendable {
             guard inTable, let first = f.first, let epoch = Int(first), f.count >= 3 else { continue }
             var vals = f.dropFirst()
             if vals.last == "<" { vals = vals.dropLast() }
-            let v = vals.compactMap { ListDirected.double($0) }
+            // An empty test set (TESTPERCENT 0) prints 0 and NaN in its columns, as aenet does.
+            let v = vals.compactMap { $0.lowercased() == "nan" ? Double.nan : ListDirected.double($0) }
             guard v.count == vals.count, v.count >= 2, v.count % 2 == 0 else { continue }   // not a table row
             if width == 0 {
                 width = v.count
@@ -104,6 +105,10 @@ public struct LearningCurve: Sendable {
         guard !curve.epochs.isEmpty else {
             throw AenetError(.invalidInput, "no epoch rows found (not a train output, or training has not started)", file: file)
         }
+        // Columns with nothing to draw on a log scale (an empty test set's 0 and NaN) are left out.
+        func drawable(_ c: Column) -> Bool { c.values.contains { $0.isFinite && $0 > 0 } }
+        curve.energy = curve.energy.filter(drawable)
+        curve.force = curve.force.filter(drawable)
         return curve
     }
 
