@@ -161,14 +161,30 @@ public final class Trainer: TrainingProblem {
     private var lmJacobian: [Double] = [], lmErrors: [Double] = [], lmPacked: [Double] = []
 
     /// H = J·Jᵀ (upper triangle), J·dE and ½ΣdE² of a batch. One process: from the whole batch's
-    /// Jacobian, as before. Distributed: each process forms them from the columns of the structures
-    /// it holds (a parallel SYRK), and one sum over the processes in rank order gives every process
-    /// the same numbers (nw(nw+1)/2 + nw + 1 doubles per step, whatever the batch size). These
-    /// differ from the serial ones by round-off only (sums in another order).
+    /// Jacobian, as before. Distributed, each step sends the smaller of two messages:
+    /// - a batch of B ≤ (nw+1)/2 structures: its Jacobian columns, each from the process holding the
+    ///   structure ((nw + 1)·B doubles); every process then forms the serial normal equations bit for bit;
+    /// - a larger batch: each process forms them from the columns of the structures it holds (a
+    ///   parallel SYRK), and one sum over the processes in rank order gives every process the same
+    ///   numbers (nw(nw+1)/2 + nw + 1 doubles, whatever B). These differ from the serial ones by
+    ///   round-off only (sums in another order).
     public func normalEquations(_ w: [Double], batch: [Int], H: inout [Double], gradient: inout [Double],
                                 wideBLAS: (() -> Void) -> Void) -> Double {
         let nw = w.count
-        let mine: [Int] = share.isDistributed ? share.local(batch) : batch
+        let packedCount = nw * (nw + 1) / 2 + nw + 1
+        let gatherColumns = !share.isDistributed || (nw + 1) * batch.count <= packedCount
+        if gatherColumns {
+            let nb = batch.count
+            if lmJacobian.count != nw * nb { lmJacobian = [Double](repeating: 0, count: nw * nb) }
+            if lmErrors.count != nb { lmErrors = [Double](repeating: 0, count: nb) }
+            jacobian(w, batch: batch, into: &lmJacobian, errors: &lmErrors)
+            wideBLAS {
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, Int32(nw), Int32(nb), 1.0, lmJacobian, Int32(nw), 0.0, &H, Int32(nw))
+                cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(nw), Int32(nb), 1.0, lmJacobian, Int32(nw), lmErrors, 1, 0.0, &gradient, 1)
+            }
+            return 0.5 * lmErrors.reduce(0) { $0 + $1 * $1 }
+        }
+        let mine: [Int] = share.local(batch)
         let nb = mine.count
         if lmJacobian.count < nw * nb { lmJacobian = [Double](repeating: 0, count: nw * nb) }
         if lmErrors.count < nb { lmErrors = [Double](repeating: 0, count: nb) }
@@ -189,8 +205,6 @@ public final class Trainer: TrainingProblem {
         var sse = 0.0
         for b in 0..<nb { sse += lmErrors[b] * lmErrors[b] }
         sse *= 0.5
-        guard share.isDistributed else { return sse }
-        let packedCount = nw * (nw + 1) / 2 + nw + 1
         if lmPacked.count != packedCount { lmPacked = [Double](repeating: 0, count: packedCount) }
         var k = 0
         for j in 0..<nw { for i in 0...j { lmPacked[k] = H[j * nw + i]; k += 1 } }
