@@ -66,9 +66,17 @@ public final class TrainingSetGenerator {
         var derivatives: ForcesFileWriter.StructureDerivatives?
     }
 
-    /// Featurizes structure `path` (reading it, checking it, building its neighbour lists).
-    func featurize(path: String, withDerivatives: Bool, nb: inout Neighbourhood) throws -> Featurized {
-        let s = try XSF.read(path: path)
+    /// A structure large enough to be split over the threads (`parallelAtoms`), met inside the loop
+    /// over structures: a parallel loop there would run serially, so the caller featurizes it after
+    /// that loop.
+    struct Deferred: Error { let structure: Structure }
+
+    /// Featurizes structure `path` (reading it unless `structure` is given, checking it, building its
+    /// neighbour lists). `inWorkers`: called from the per-structure worker threads (see `Deferred`).
+    func featurize(path: String, withDerivatives: Bool, nb: inout Neighbourhood, structure: Structure? = nil,
+                   inWorkers: Bool = false) throws -> Featurized {
+        let s = try structure ?? XSF.read(path: path)
+        if inWorkers, !withDerivatives, atomThreads > 1, s.atomCount >= Self.parallelAtoms { throw Deferred(structure: s) }
         guard s.forces != nil, s.totalEnergy != nil || s.cohesiveEnergy != nil else {
             throw AenetError("needs an energy ('# total energy = …') and forces on every atom line (aenet: incomplete output data)", file: path)
         }
@@ -179,10 +187,15 @@ public final class TrainingSetGenerator {
                         concurrentWorkers(threads) { w in
                             for k in stride(from: w, to: chunk.count, by: threads) {
                                 res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k],
-                                                                           withDerivatives: wants[k], nb: &ws.value[w]) }
+                                                                           withDerivatives: wants[k], nb: &ws.value[w], inWorkers: threads > 1) }
                             }
                         }
                     }
+                }
+                for k in 0..<chunk.count {
+                    guard case .failure(let e as Deferred)? = results[k] else { continue }
+                    results[k] = Result { try featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
+                                                        nb: &workspaces[0], structure: e.structure) }
                 }
                 if comm.size == 1, let writer {
                     for k in 0..<chunk.count {
