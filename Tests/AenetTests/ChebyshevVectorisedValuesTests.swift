@@ -6,20 +6,6 @@ import Testing
 /// The vectorised values path of the Chebyshev descriptor (`evaluateVectorised`: SIMD over
 /// neighbours, libmvec cos, symmetric total moments) against the sequential sums it replaces.
 
-/// A dense random periodic cell: ~100 neighbours within 6.5 Å, Ti and O.
-private func denseCell() -> Structure {
-    let lat = Lattice(a: SIMD3(9.2, 0, 0), b: SIMD3(0.8, 9.0, 0), c: SIMD3(-0.6, 0.5, 8.7))
-    var g = LCG(state: 33)
-    var frac: [SIMD3<Double>] = []
-    while frac.count < 66 {
-        let f = SIMD3(g.next(), g.next(), g.next())
-        let p = lat.cartesian(f)
-        if frac.allSatisfy({ length(lat.cartesian($0) - p) > 1.3 }) { frac.append(f) }
-    }
-    return Structure(lattice: lat, species: (0..<frac.count).map { $0 % 3 == 0 ? "Ti" : "O" },
-                     positions: frac.map { lat.cartesian($0) })
-}
-
 /// A small isolated cluster: neighbour counts 0…4 (the SIMD tails and the empty pair sums).
 private func cluster() -> Structure {
     let pos: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(1.9, 0, 0), SIMD3(0.3, 2.1, 0), SIMD3(0.2, 0.4, 2.4), SIMD3(9, 9, 9),
@@ -48,7 +34,7 @@ func vectorisedValuesMatchSequentialSums(rr: Double, rn: Int, ra: Double, an: In
     #expect(fp.vectorisedValues == !staleSpins)
     var nb = Neighbourhood()
     var checked = 0
-    for s in [denseCell(), cluster()] {
+    for s in [denseCell(seed: 33), cluster()] {
         let search = NeighbourSearch(structure: s, types: typesOf(s), cutoff: max(rr, ra))
         for i in 0..<min(s.atomCount, 8) {
             search.neighbours(of: i, into: &nb)

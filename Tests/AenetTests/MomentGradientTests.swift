@@ -5,20 +5,6 @@ import Testing
 /// The O(n) moment sweeps of the contracted angular force kernel against the O(n²) pair loop
 /// (and hence, through `accumulateGradientIsTheContraction`, against the full derivatives).
 
-/// A dense random periodic TiO2-like cell: ~100 neighbours within 6.5 Å, three species types.
-private func denseCell() -> Structure {
-    let lat = Lattice(a: SIMD3(9.2, 0, 0), b: SIMD3(0.8, 9.0, 0), c: SIMD3(-0.6, 0.5, 8.7))
-    var g = LCG(state: 21)
-    var frac: [SIMD3<Double>] = []
-    while frac.count < 66 {
-        let f = SIMD3(g.next(), g.next(), g.next())
-        let p = lat.cartesian(f)
-        if frac.allSatisfy({ length(lat.cartesian($0) - p) > 1.3 }) { frac.append(f) }
-    }
-    return Structure(lattice: lat, species: (0..<frac.count).map { $0 % 3 == 0 ? "Ti" : "O" },
-                     positions: frac.map { lat.cartesian($0) })
-}
-
 private func gradient(_ fp: ChebyshevFingerprint, _ nb: Neighbourhood, _ w: [Double]) -> [Double] {
     var center = SIMD3<Double>.zero
     var g = [Double](repeating: 0, count: 3 * nb.count)
@@ -34,7 +20,7 @@ private func gradient(_ fp: ChebyshevFingerprint, _ nb: Neighbourhood, _ w: [Dou
     (6.5, 2, 6.5, 0, 2), (6.5, 2, 6.5, 1, 2),
 ])
 func momentForceKernelMatchesPairLoop(rr: Double, rn: Int, ra: Double, an: Int, env: Int) throws {
-    let s = denseCell()
+    let s = denseCell(seed: 21)
     let local: [Int32] = env == 1 ? [0, 0] : env == 2 ? [0, 1] : [0, 2]
     var fp = ChebyshevFingerprint(radialCutoff: rr, radialOrder: rn, angularCutoff: ra, angularOrder: an,
                                   localType: local, envCount: env)

@@ -15,6 +15,20 @@ struct LCG {
     mutating func vector(_ scale: Double) -> SIMD3<Double> { SIMD3(next(), next(), next()) * scale }
 }
 
+/// A dense random periodic TiO2-like cell: ~100 neighbours within 6.5 Å, Ti and O.
+func denseCell(seed: UInt64) -> Structure {
+    let lat = Lattice(a: SIMD3(9.2, 0, 0), b: SIMD3(0.8, 9.0, 0), c: SIMD3(-0.6, 0.5, 8.7))
+    var g = LCG(state: seed)
+    var frac: [SIMD3<Double>] = []
+    while frac.count < 66 {
+        let f = SIMD3(g.next(), g.next(), g.next())
+        let p = lat.cartesian(f)
+        if frac.allSatisfy({ length(lat.cartesian($0) - p) > 1.3 }) { frac.append(f) }
+    }
+    return Structure(lattice: lat, species: (0..<frac.count).map { $0 % 3 == 0 ? "Ti" : "O" },
+                     positions: frac.map { lat.cartesian($0) })
+}
+
 /// A skewed triclinic cell with heights ≈ 1.4–1.9 Å, atoms partly outside the cell.
 func skewedCell() -> Structure {
     let lat = Lattice(a: SIMD3(2.1, 0, 0), b: SIMD3(1.3, 1.8, 0), c: SIMD3(-0.9, 0.7, 1.5))

@@ -140,28 +140,20 @@ public struct ByteReader {
         return Double(bitPattern: UInt64(littleEndian: v))
     }
     public mutating func string() -> String { let n = int(); return String(decoding: raw(n), as: UTF8.self) }
-    public mutating func doubles() -> [Double] {
-        let n = int()
-        let a = [Double](unsafeUninitializedCapacity: n) { buf, count in
+    public mutating func doubles() -> [Double] { array(of: Double.self) }
+    /// A count, then that many values of a fixed-size type in this machine's byte order.
+    private mutating func array<T: BitwiseCopyable>(of _: T.Type) -> [T] {
+        let n = int(), size = MemoryLayout<T>.size
+        let a = [T](unsafeUninitializedCapacity: n) { buf, count in
             bytes.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[position..<position + 8 * n]))
+                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[position..<position + size * n]))
             }
             count = n
         }
-        position += 8 * n
+        position += size * n
         return a
     }
     public mutating func ints() -> [Int] { let n = int(); return (0..<n).map { _ in int() } }
-    public mutating func int32s() -> [Int32] {
-        let n = int()
-        let a = [Int32](unsafeUninitializedCapacity: n) { buf, count in
-            bytes.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[position..<position + 4 * n]))
-            }
-            count = n
-        }
-        position += 4 * n
-        return a
-    }
+    public mutating func int32s() -> [Int32] { array(of: Int32.self) }
     public mutating func strings() -> [String] { let n = int(); return (0..<n).map { _ in string() } }
 }
