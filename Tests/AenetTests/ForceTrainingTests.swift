@@ -267,8 +267,11 @@ private func finalErrors(_ out: String) -> (energy: Double, force: Double)? {
 /// batch order), bit for bit; STOP halts a run after the current epoch.
 @Test func forceTrainingRestartContinuity() throws {
     let a = try forceData(percent: 50)
-    try a.write("train.in", torchDeck(iterations: 20))
+    try a.write("train.in", torchDeck(iterations: 20, extra: "TIMING"))
     #expect(try runTool("train", ["train.in"], in: a.url).status == 0)
+    // TIMING: one line per epoch in train.time, as for energy decks.
+    let timing = try String(contentsOfFile: a.path + "/train.time", encoding: .utf8)
+    #expect(timing.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.count == 20)
     let b = try forceData(percent: 50)
     // The same test split (train.rngstate of the first run).
     try FileManager.default.copyItem(atPath: a.path + "/train.rngstate", toPath: b.path + "/train.rngstate")

@@ -86,3 +86,38 @@ private struct LSQ {
     }
     #expect(p.sse(v) < 1e-6 * e0)
 }
+
+/// The batch-space LM step (B < nw: a B × B Cholesky) is the weight-space step (nw × nw) in exact
+/// arithmetic, with and without the L2 term, including the damping search's choice of μ.
+@Test(arguments: [0.0, 0.3])
+func lmStepInBatchSpaceEqualsTheWeightSpaceStep(_ l2: Double) {
+    var rng = TestRNG(11)
+    let nw = 9, nb = 4
+    let J = (0..<(nw * nb)).map { _ in rng.next() }
+    let target = (0..<nb).map { _ in rng.next() }
+    let w0 = (0..<nw).map { _ in 0.5 * rng.next() }
+    // A linear model e_b(w) = J_bᵀ·(w − w0) − target_b, so dE at w0 is −target and ∂e_b/∂w = J_b.
+    func errors(_ w: [Double]) -> [Double] {
+        var e = [Double](repeating: 0, count: nb)
+        for b in 0..<nb {
+            var s = -target[b]
+            for i in 0..<nw { s += J[b * nw + i] * (w[i] - w0[i]) }
+            e[b] = s
+        }
+        return e
+    }
+    func sse(_ w: [Double]) -> Double { 0.5 * errors(w).reduce(0) { $0 + $1 * $1 } }
+    let dE = errors(w0)
+    var H = [Double](repeating: 0, count: nw * nw), g = [Double](repeating: 0, count: nw)
+    for b in 0..<nb { for j in 0..<nw { for i in 0...j { H[j * nw + i] += J[b * nw + i] * J[b * nw + j] }; g[j] += J[b * nw + j] * dE[b] } }
+    for mu in [1e-3, 0.1, 10.0] {
+        var a = LevenbergMarquardt(mu: mu, adjust: 10), b = LevenbergMarquardt(mu: mu, adjust: 10)
+        var wa = w0, wb = w0
+        let sa = a.step(&wa, H: H, grad: g, sse: sse(w0), l2: l2, trialSSE: sse)
+        let sb = b.stepInBatchSpace(&wb, J: J, errors: dE, l2: l2, trialSSE: sse)
+        #expect(a.mu == b.mu)
+        #expect(abs(sa - sb) <= 1e-12 * max(1, abs(sa)))
+        for i in 0..<nw { #expect(abs(wa[i] - wb[i]) <= 1e-12, "w[\(i)] with mu \(mu), l2 \(l2)") }
+        #expect(sa < sse(w0) + 0.5 * l2 * w0.reduce(0) { $0 + $1 * $1 })
+    }
+}

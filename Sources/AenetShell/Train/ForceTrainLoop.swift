@@ -159,11 +159,14 @@ struct ForceTrainLoop {
             }
         }
         try report(first - 1)
+        let timing = input.timing ? TimingLog() : nil
         let progress = EpochProgress(total: input.iterations, first: first, enabled: comm.isRoot && isatty(2) != 0)
         var epoch = first
         var lastReported = first - 1
         while epoch <= input.iterations {
+            let t0 = Date()
             _ = trainer.epoch()
+            timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
             let last = epoch == input.iterations
             // Rank 0 looks for STOP; every process follows its answer.
             let stop = comm.broadcast(value: comm.isRoot && FileManager.default.fileExists(atPath: TrainFiles.stop))
@@ -215,6 +218,7 @@ struct ForceTrainLoop {
         try onRoot {
             try TrainRestart.write(trainer, epoch: min(epoch, input.iterations), finished: true,
                                    identity: c.restartIdentity(networks: c.networks), path: TrainFiles.restart)
+            try timing?.write()
         }
         out.write(TrainReport.closing())
         out.flush()
