@@ -14,6 +14,7 @@ import Glibc
 //   AenetTraining    AenetAugment       AenetTestSupport (reference potential, comparisons)
 //        │                 │                 │
 //   AenetCore   (Fortran records, formats, structures, neighbours, descriptors, networks, potentials)
+//               AenetWorld (generate/train/predict's `world`: SerialCommunicator, or MPI with AENET_MPI=1)
 //        │
 //   COpenBLAS, CVecMath (system BLAS/LAPACK, glibc's vector math)
 //
@@ -45,8 +46,9 @@ let staticRuntime: [LinkerSetting] = {
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 // MPI builds (issue 13): `AENET_MPI=1 swift build -c release --build-path .build-mpi` (scripts/build-mpi.sh)
-// adds Open MPI (CMPI, AenetMPI) to generate, train and predict and defines AENET_MPI for them. Without
-// it nothing refers to MPI, so machines without Open MPI build and test as before.
+// adds Open MPI (CMPI, AenetMPI) under AenetWorld (the `world` communicator of generate, train and
+// predict) and defines AENET_MPI for AenetWorld only. Without it nothing refers to MPI, so machines
+// without Open MPI build and test as before.
 let mpi = Context.environment["AENET_MPI"] == "1"
 let mpiTools: Set<String> = ["generate", "train", "predict"]
 let mpiTargets: [Target] = mpi ? [
@@ -138,11 +140,10 @@ let package = Package(
                         + [.target(name: "aenet-plot")]),
         // SVG learning curves and parity plots (logic in AenetShell/Plot).
         .executableTarget(name: "aenet-plot", dependencies: ["AenetShell", argumentParser]),
+        .target(name: "AenetWorld", dependencies: ["AenetCore"] + (mpi ? ["AenetMPI"] : []),
+                swiftSettings: mpi ? [.define("AENET_MPI")] : []),
     ] + mpiTargets + tools.map { tool in
-        mpi && mpiTools.contains(tool)
-            ? .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser, "AenetMPI"],
-                                swiftSettings: [.define("AENET_MPI")])
-            : .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser],
-                                linkerSettings: tool == "predict" ? staticRuntime : [])
+        .executableTarget(name: tool, dependencies: ["AenetShell", argumentParser] + (mpiTools.contains(tool) ? ["AenetWorld"] : []),
+                          linkerSettings: tool == "predict" && !mpi ? staticRuntime : [])
     }
 )

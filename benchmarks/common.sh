@@ -28,3 +28,21 @@ timed() {
   local label=$1; shift
   /usr/bin/time -f "$label: wall %e s, user %U s, sys %S s, peak memory %M KB" "$@"
 }
+
+# MPI benchmarks (mpi-train.sh, mpi-scaling.sh). mpi_setup: the MPI executables' folder in $mpibin
+# (MPIBIN=DIR, else scripts/build-mpi.sh), Open MPI allowed as root and with more ranks than cores.
+mpi_setup() {
+  mpibin=${MPIBIN:-$(cd "$here" && scripts/build-mpi.sh 2> /dev/null | tail -1)}
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+}
+# mpi_train DIR RANKS: the MPI train on DIR/train.in (with TIMING), AENET_MPI_STATS=1, under
+# /usr/bin/time; prints "wall-per-epoch cpu-total bytes-rank0 bytes-rank1": the mean epoch time of
+# train.time (rank 0, epochs > 0), the CPU of all ranks, each rank's payload of the collectives.
+mpi_train() {
+  (cd "$1" && AENET_MPI_STATS=1 /usr/bin/time -f "cpu %U %S wall %e" mpirun -np "$2" "$mpibin/train" train.in > train.out 2> err)
+  local per cpu b0 b1
+  per=$(awk '/^epoch/ && $2 > 0 { s += $3; n++ } END { printf "%.4f", n ? s / n : 0 }' "$1/train.time")
+  cpu=$(awk '/^cpu/ { printf "%.3f", $2 + $3 }' "$1/err")
+  b0=$(awk '/rank 0:/ { print $6 + $9 }' "$1/err"); b1=$(awk '/rank 1:/ { print $6 + $9 }' "$1/err")
+  echo "$per $cpu ${b0:-0} ${b1:-0}"
+}

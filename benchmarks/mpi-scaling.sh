@@ -31,8 +31,7 @@ source "$(dirname "$0")/common.sh"
 set_name=${1:-tio2}
 epochs=${2:-3}
 IFS='|' read -r -a methods <<< "${METHODS:-bfgs|adam batchsize=32|lm batchsize=256}"
-mpibin=${MPIBIN:-$(cd "$here" && scripts/build-mpi.sh 2> /dev/null | tail -1)}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+mpi_setup
 if [ -n "${WORK:-}" ]; then work=$WORK; mkdir -p "$work"; else work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -76,13 +75,8 @@ ours() {
   local s; s=$(start "$1")
   local d="$work/run-$RANDOM$RANDOM"; mkdir "$d"
   ln -s "$work/$name.train.scaled" "$d/"; cp "$s"/train.rngstate "$s"/train.restart "$s"/Ti.nn "$s"/O.nn "$d/"
-  (cd "$d" && deck "$1" "$3" > train.in \
-    && AENET_MPI_STATS=1 /usr/bin/time -f "cpu %U %S wall %e" mpirun -np "$2" "$mpibin/train" train.in > train.out 2> err)
-  local per; per=$(awk '/^epoch/ && $2 > 0 { s += $3; n++ } END { printf "%.4f", n ? s / n : 0 }' "$d/train.time")
-  local cpu; cpu=$(awk '/^cpu/ { printf "%.3f", $2 + $3 }' "$d/err")
-  local b0 b1
-  b0=$(awk '/rank 0:/ { print $6 + $9 }' "$d/err"); b1=$(awk '/rank 1:/ { print $6 + $9 }' "$d/err")
-  echo "$per $cpu ${b0:-0} ${b1:-0}"
+  deck "$1" "$3" > "$d/train.in"
+  mpi_train "$d" "$2"
   rm -rf "$d"
 }
 # aenet METHOD RANKS ITERATIONS: "wall cpu" of the whole run (its own networks: aenet cannot read a

@@ -9,8 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 epochs=${1:-5}
-mpibin=$(cd "$here" && scripts/build-mpi.sh 2> /dev/null | tail -1)
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+mpi_setup
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 write_chebyshev_setups "$work"; write_generate_deck "$work" tio2.train
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -35,13 +34,8 @@ run() {
   local s; s=$(start "$1" "$2")
   local d="$work/run-$RANDOM$RANDOM"; mkdir "$d"
   cp "$s"/tio2.train.scaled "$s"/train.rngstate "$s"/train.restart "$s"/Ti.nn "$s"/O.nn "$d/"
-  (cd "$d" && deck "$1" "$4" "$2" > train.in \
-    && AENET_MPI_STATS=1 /usr/bin/time -f "cpu %U %S wall %e" mpirun -np "$3" "$mpibin/train" train.in > train.out 2> err)
-  local per; per=$(awk '/^epoch/ && $2 > 0 { s += $3; n++ } END { printf "%.3f", n ? s / n : 0 }' "$d/train.time")
-  local cpu; cpu=$(awk '/^cpu/ { printf "%.2f", $2 + $3 }' "$d/err")
-  local b0 b1
-  b0=$(awk '/rank 0:/ { print $6 + $9 }' "$d/err"); b1=$(awk '/rank 1:/ { print $6 + $9 }' "$d/err")
-  echo "$per $cpu ${b0:-0} ${b1:-0}"
+  deck "$1" "$4" "$2" > "$d/train.in"
+  mpi_train "$d" "$3"
   rm -rf "$d"
 }
 

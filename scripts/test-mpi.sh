@@ -69,6 +69,25 @@ deck() { printf 'TRAININGSET reference.train\nTESTPERCENT 10\nITERATIONS %s\nMAX
 # batch's Jacobian columns (exact); "lm-sum" (W = 74, B = 40) sums each rank's normal equations
 # (J_r·J_rᵀ, J_r·dE) instead: round-off, which later steps with a damping that falls towards 0
 # amplify, so it is compared after one epoch.
+# Which message lm sent per step (AENET_MPI_STATS=1 lists rank 1's sums over ranks by length): "lm"
+# (B = 16, W = 402) must gather the batch's Jacobian columns (sums of W·B doubles, one per step, and
+# no sum of the packed normal equations), "lm-sum" (B = 40, W = 74) must sum the packed normal
+# equations (W(W+1)/2 + W + 1 doubles, one per step, and no Jacobian of W·B doubles). Steps: epochs ×
+# round(training structures / B), from train.out. Sets lm_msg.
+lm_path() {
+  local dir=$1 tag=$2 m=$3 epochs=$4 W N B P steps sums nsum njac
+  W=$(awk '/Total number of weights/ { s += $NF } END { print s + 0 }' "$dir/train.out")
+  N=$(awk '/Training structures/ { print $NF; exit }' "$dir/train.out")
+  B=${m##*batchsize=}
+  P=$((W * (W + 1) / 2 + W + 1))
+  steps=$(( (2 * N + B) / (2 * B) )); [ $steps -ge 1 ] || steps=1; steps=$((epochs * steps))
+  sums=$(sed -n 's/^aenet-mpi: sums over ranks on rank 1 (doubles x count): //p' "$dir/train.err")
+  nsum=$(tr ' ' '\n' <<< "$sums" | awk -F x -v l=$P '$1 == l { print $2 }')
+  njac=$(tr ' ' '\n' <<< "$sums" | awk -F x -v l=$((W * B)) '$1 == l { print $2 }')
+  lm_msg="W=$W B=$B steps=$steps: ${nsum:-0} sums of $P (normal equations), ${njac:-0} of $((W * B)) (Jacobian)"
+  if [ "$tag" = lm ]; then [ "${njac:-0}" = "$steps" ] && [ -z "$nsum" ]
+  else [ "${nsum:-0}" = "$steps" ] && [ -z "$njac" ]; fi
+}
 for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchsize=16:0" "lm-sum batchsize=40:1e-9"; do
   m=${spec%:*}; tol=${spec##*:}; tag=${m%% *}; m=${m/lm-sum/lm}
   epochs=10; nodes="5:tanh 5:tanh"
@@ -82,7 +101,7 @@ for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchs
   done
   (cd "$d/1" && "$bin/train" train.in > train.out 2> train.err)
   for n in 2 3; do
-    (cd "$d/$n" && run_mpi $n "$mpibin/train" train.in > train.out 2> train.err) || { fail "train -np $n $tag: exit status $?"; cat "$d/$n/train.err"; continue; }
+    (cd "$d/$n" && AENET_MPI_STATS=1 run_mpi $n "$mpibin/train" train.in > train.out 2> train.err) || { fail "train -np $n $tag: exit status $?"; cat "$d/$n/train.err"; continue; }
     ok=1; msg=""
     for s in Ti O; do
       r=$("$bin/aenet-compat" compare-networks "$d/1/$s.nn" "$d/$n/$s.nn" --atol "$tol") || ok=0
@@ -92,6 +111,7 @@ for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchs
       diff <(nodates "$d/1/train.out") <(nodates "$d/$n/train.out") > /dev/null || { ok=0; msg="$msg train.out differs;"; }
       cmp -s "$d/1/energies.train.0" "$d/$n/energies.train.0" || { ok=0; msg="$msg energies.train.0 differs;"; }
     fi
+    case $tag in lm|lm-sum) lm_path "$d/$n" "$tag" "$m" $epochs || ok=0; msg="$msg $lm_msg;" ;; esac
     [ $ok = 1 ] && pass "train -np $n $tag (tolerance $tol):$msg" || fail "train -np $n $tag:$msg"
   done
 done

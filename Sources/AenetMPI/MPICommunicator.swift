@@ -7,6 +7,9 @@ public final class MPICommunicator: Communicator {
     /// Payload bytes this rank sent and received in collectives (AENET_MPI_STATS=1 prints them
     /// at exit; benchmarks/mpi-train.sh).
     nonisolated(unsafe) static var stats = (collectives: 0, sent: 0, received: 0)
+    /// How many sums over ranks (`allreduceSum`) of each length (in doubles) this rank took part in
+    /// (printed with the stats: shows which messages a method sends, e.g. lm's per-step choice).
+    nonisolated(unsafe) static var sumLengths: [Int: Int] = [:]
 
     func count(sent: Int, received: Int) {
         Self.stats.collectives += 1; Self.stats.sent += sent; Self.stats.received += received
@@ -27,6 +30,8 @@ public final class MPICommunicator: Communicator {
                 var r: Int32 = 0
                 MPI_Comm_rank(cmpi_comm_world(), &r)
                 FileHandle.standardError.write(Data("aenet-mpi: rank \(r): \(s.collectives) collectives, \(s.sent) bytes sent, \(s.received) bytes received\n".utf8))
+                let sums = MPICommunicator.sumLengths.sorted { $0.key > $1.key }.map { "\($0.key)x\($0.value)" }
+                FileHandle.standardError.write(Data("aenet-mpi: sums over ranks on rank \(r) (doubles x count): \(sums.joined(separator: " "))\n".utf8))
             }
             MPI_Finalize()
         }
@@ -45,6 +50,7 @@ public final class MPICommunicator: Communicator {
 
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) {
         guard size > 1, let base = buffer.baseAddress else { return }
+        Self.sumLengths[buffer.count, default: 0] += 1
         var all = [Double](repeating: 0, count: rank == 0 ? size * min(Self.chunk, buffer.count) : 0)
         var start = 0
         while start < buffer.count {

@@ -13,7 +13,9 @@ public enum ForceBlockPlacement: Sendable, Equatable {
     /// read-only. After each pass of force training the pages it used are released from the
     /// process (they stay in the kernel's page cache, which can reclaim them), so the resident
     /// memory holds only the blocks of the structures being worked on.
-    case mappedFile(directory: String)
+    /// `file`: write through this existing file instead (opened, neither created nor removed;
+    /// errors still name `directory`). For tests: `/dev/full` is a disk that is always full.
+    case mappedFile(directory: String, file: String? = nil)
 }
 
 /// Append-only storage of Float64 blocks, in memory or in a mapped, unlinked file.
@@ -35,14 +37,14 @@ final class ForceBlockStorage: @unchecked Sendable {
     init(_ placement: ForceBlockPlacement) throws {
         switch placement {
         case .memory: directory = nil
-        case .mappedFile(let dir):
+        case .mappedFile(let dir, let file):
             directory = dir
-            let name = dir + "/.aenet-force-blocks-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            let name = file ?? dir + "/.aenet-force-blocks-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            fd = file == nil ? open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) : open(name, O_RDWR | O_CLOEXEC)
             guard fd >= 0 else {
                 throw AenetError(.io, "cannot create a file for the force derivatives in this folder (\(String(cString: strerror(errno)))); it must be writable", file: dir)
             }
-            unlink(name)
+            if file == nil { unlink(name) }
             pending = .allocate(capacity: pendingCapacity)
         }
     }

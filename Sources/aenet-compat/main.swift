@@ -105,11 +105,7 @@ struct TrainingSetToASCII: ParsableCommand {
     @Argument(help: "ASCII output (e.g. TiO.train.ascii).") var output: String
     @Flag(help: "Replace an existing output.") var overwrite = false
 
-    func run() throws {
-        let d = Diagnostics(tool: "aenet-compat")
-        let status = d.run { try TrainingSetASCIIWriter.convert(binary: input, to: output, overwrite: overwrite); return 0 }
-        if status != 0 { throw ExitCode(status) }
-    }
+    func run() throws { try converting { try TrainingSetASCIIWriter.convert(binary: input, to: output, overwrite: overwrite) } }
 }
 
 struct TrainingSetFromASCII: ParsableCommand {
@@ -120,11 +116,14 @@ struct TrainingSetFromASCII: ParsableCommand {
     @Argument(help: "Binary output.") var output: String
     @Flag(help: "Replace an existing output.") var overwrite = false
 
-    func run() throws {
-        let d = Diagnostics(tool: "aenet-compat")
-        let status = d.run { try TrainingSetASCIIReader(path: input).writeBinary(to: output, overwrite: overwrite); return 0 }
-        if status != 0 { throw ExitCode(status) }
-    }
+    func run() throws { try converting { try TrainingSetASCIIReader(path: input).writeBinary(to: output, overwrite: overwrite) } }
+}
+
+/// Runs one of the conversions: an error is one line `aenet-compat: error: file[:line]: message`
+/// (Diagnostics) and exit status 1.
+func converting(_ convert: () throws -> Void) throws {
+    let status = Diagnostics(tool: "aenet-compat").run { try convert(); return 0 }
+    if status != 0 { throw ExitCode(status) }
 }
 
 /// Used by scripts/test-mpi.sh: MPI training against the serial run.

@@ -28,11 +28,10 @@ struct Curve: ParsableCommand {
         abstract: "Train/test energy (and force) errors per epoch from a train.out, finished or running.",
         discussion: "Reads our and aenet's train.out (MAE and RMSE in eV/atom; force columns in eV/Å when present) and aenet-PyTorch's (RMSE divided by its energy scaling factor). Errors on a log scale.")
     @Argument(help: "train.out") var trainOut: String
-    @Option(name: .shortAndLong, help: "Output SVG file.") var output: String
-    @Option(help: "Chart title (default: the input file name).") var title: String?
+    @OptionGroup var chart: ChartOptions
 
     func run() throws {
-        try draw({ try LearningCurve.read(path: trainOut).plot(title: title ?? "learning curve: \(trainOut)") }, to: output)
+        try draw({ try LearningCurve.read(path: trainOut).plot(title: chart.title ?? "learning curve: \(trainOut)") }, to: chart.output)
     }
 }
 
@@ -41,12 +40,17 @@ struct Parity: ParsableCommand {
         commandName: "parity",
         abstract: "Energy parity (and per-structure force errors) from `predict --errors-csv`.")
     @Argument(help: "CSV written by predict --errors-csv") var csv: String
-    @Option(name: .shortAndLong, help: "Output SVG file.") var output: String
-    @Option(help: "Chart title (default: the input file name).") var title: String?
+    @OptionGroup var chart: ChartOptions
 
     func run() throws {
-        try draw({ try ParityData.read(path: csv).plot(title: title ?? "parity: \(csv)") }, to: output)
+        try draw({ try ParityData.read(path: csv).plot(title: chart.title ?? "parity: \(csv)") }, to: chart.output)
     }
+}
+
+/// The options of every chart.
+struct ChartOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output SVG file.") var output: String
+    @Option(help: "Chart title (default: the input file name).") var title: String?
 }
 
 Plot.main()

@@ -1,5 +1,6 @@
 import AenetCore
 import AenetShell
+import AenetWorld
 import ArgumentParser
 import Foundation
 

@@ -438,3 +438,40 @@ private func finalErrors(_ out: String) -> (energy: Double, force: Double)? {
         #expect(try Data(contentsOf: a.url.appendingPathComponent(nn)) == Data(contentsOf: b.url.appendingPathComponent(nn)), "\(nn)")
     }
 }
+
+// MARK: - Full disk while writing the derivative blocks
+
+/// A full disk while train writes the derivative blocks to their mapped file (AENET_FORCES_MAP=1,
+/// written through /dev/full, which fails every write with ENOSPC): one line naming the folder
+/// and saying the disk is full, a non-zero exit status, and the folder as the earlier good run
+/// left it (its `.nn` files and every other file unchanged, nothing added).
+@Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "no /dev/full on this machine"))
+func fullDiskWhileWritingTheDerivativeBlocksChangesNothing() throws {
+    let dir = try forceData(percent: 50)
+    try dir.write("train.in", torchDeck(iterations: 2))
+    let good = try runTool("train", ["train.in"], in: dir.url, environment: ["AENET_FORCES_MAP": "1"])
+    #expect(good.status == 0, "\(good.stderr)")
+    func files() throws -> [String: Data] {
+        var all: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            var isDirectory: ObjCBool = false
+            let path = dir.path + "/" + name
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                all[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+        }
+        return all
+    }
+    let before = try files()
+    #expect(before["Ti.nn"] != nil && before["O.nn"] != nil)
+    let r = try runTool("train", ["train.in"], in: dir.url,
+                        environment: ["AENET_FORCES_MAP": "1", "AENET_FORCES_MAP_FILE": "/dev/full"])
+    #expect(r.status != 0)
+    let errors = r.stderr.split(separator: "\n").filter { $0.contains("error") }
+    #expect(errors.count == 1, "\(r.stderr)")
+    #expect(errors.first?.hasPrefix("train: error: .: cannot write the force derivatives") == true, "\(r.stderr)")
+    #expect(errors.first?.contains("the disk is full") == true, "\(r.stderr)")
+    let after = try files()
+    #expect(after.keys.sorted() == before.keys.sorted())
+    for (name, data) in before { #expect(after[name] == data, "\(name) changed") }
+}

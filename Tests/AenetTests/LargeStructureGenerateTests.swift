@@ -37,6 +37,25 @@ import Testing
         #expect(outputs[0] == outputs[1])
     }
 
+    /// The large structure between small ones (put off until after the per-structure loop, then
+    /// featurized on both threads): the training set is the 1-thread one, byte for byte.
+    @Test func largeStructureAmongSmallOnesOnTwoThreadsIsByteIdentical() throws {
+        let d = try TemporaryDirectory()
+        try d.write("H.stp", GenerateCLITests.setup)
+        try d.write("big.xsf", Self.lattice(TrainingSetGenerator.parallelAtoms + 100))
+        try d.write("small.xsf", Self.lattice(60))
+        let files = ["small.xsf", "big.xsf", "small.xsf", "small.xsf", "big.xsf", "small.xsf"]
+        var outputs: [Data] = []
+        for threads in [1, 2] {
+            try d.write("generate.in", GenerateCLITests.deck(files, output: "m\(threads).train"))
+            let r = try runTool("generate", ["--threads", "\(threads)", "generate.in"], in: d.url)
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs.append(try Data(contentsOf: d.url.appendingPathComponent("m\(threads).train")))
+        }
+        #expect(outputs[0].count > 8 * 10 * 2 * TrainingSetGenerator.parallelAtoms)
+        #expect(outputs[0] == outputs[1])
+    }
+
     @Test func rminViolationIsReportedForTheFirstAtom() throws {
         let d = try TemporaryDirectory()
         try d.write("H.stp", GenerateCLITests.setup)

@@ -16,3 +16,22 @@ public func concurrentWorkers(_ workers: Int, _ body: (Int) -> Void) {
         DispatchQueue.concurrentPerform(iterations: workers) { box.value($0) }
     }
 }
+
+/// Items `0..<count` over `workers` workers (item k on worker k mod workers). `item(k, worker,
+/// inWorkers)` processes one item, or returns a value to put it off: it is then run after the
+/// loop by `afterwards(k, value)`, one at a time in item order on the calling thread. That is the
+/// place for an item large enough to use all threads itself: a parallel loop nested inside this
+/// one would run serially. `inWorkers` is false with one worker (nothing to put off then).
+public func concurrentWorkers<Deferred>(_ workers: Int, items count: Int,
+                                        _ item: (_ k: Int, _ worker: Int, _ inWorkers: Bool) -> Deferred?,
+                                        afterwards: (_ k: Int, _ deferred: Deferred) -> Void) {
+    var deferred = [Deferred?](repeating: nil, count: count)
+    let workers = max(1, workers)
+    deferred.withUnsafeMutableBufferPointer { d in
+        let d = UncheckedSendable(d)
+        concurrentWorkers(workers) { w in
+            for k in stride(from: w, to: count, by: workers) { d.value[k] = item(k, w, workers > 1) }
+        }
+    }
+    for k in 0..<count { if let x = deferred[k] { afterwards(k, x) } }
+}

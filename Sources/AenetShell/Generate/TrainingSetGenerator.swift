@@ -181,21 +181,21 @@ public final class TrainingSetGenerator {
                 let mine = comm.block(of: whole.count)
                 let chunk = (whole.lowerBound + mine.lowerBound)..<(whole.lowerBound + mine.upperBound)
                 let wants = chunk.map { selected?[$0] ?? false }
+                // A structure large enough for the per-atom threads is put off until after the loop.
                 results.withUnsafeMutableBufferPointer { res in
                     workspaces.withUnsafeMutableBufferPointer { ws in
                         let res = UncheckedSendable(res), ws = UncheckedSendable(ws)
-                        concurrentWorkers(threads) { w in
-                            for k in stride(from: w, to: chunk.count, by: threads) {
-                                res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k],
-                                                                           withDerivatives: wants[k], nb: &ws.value[w], inWorkers: threads > 1) }
-                            }
+                        concurrentWorkers(threads, items: chunk.count) { k, w, inWorkers -> Deferred? in
+                            let r = Result { try self.featurize(path: files[chunk.lowerBound + k],
+                                                                withDerivatives: wants[k], nb: &ws.value[w], inWorkers: inWorkers) }
+                            if case .failure(let e as Deferred) = r { return e }
+                            res.value[k] = r
+                            return nil
+                        } afterwards: { k, e in
+                            res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
+                                                                       nb: &ws.value[0], structure: e.structure) }
                         }
                     }
-                }
-                for k in 0..<chunk.count {
-                    guard case .failure(let e as Deferred)? = results[k] else { continue }
-                    results[k] = Result { try featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
-                                                        nb: &workspaces[0], structure: e.structure) }
                 }
                 if comm.size == 1, let writer {
                     for k in 0..<chunk.count {

@@ -56,7 +56,10 @@ extension RunPolicy {
         guard mapped else { return .memory }
         let dir = (setPath as NSString).deletingLastPathComponent
         let folder = dir.isEmpty ? "." : dir
-        return .mappedFile(directory: access(folder, W_OK) == 0 ? folder : ".")
+        // AENET_FORCES_MAP_FILE=PATH (tests): write the blocks through that existing file, e.g.
+        // /dev/full for a full disk.
+        let file = ProcessInfo.processInfo.environment["AENET_FORCES_MAP_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        return .mappedFile(directory: access(folder, W_OK) == 0 ? folder : ".", file: file)
     }
 }
 

@@ -122,21 +122,7 @@ struct ForceTrainLoop {
         let objective = ForceObjective(energy: ev, force: fe, alpha: torch.alpha, train: c.trainData,
                                        forceSet: c.forceSet, trainForceIndex: trainForce, share: c.share, globalHasForces: globalHasForces)
         trainer.objective = objective
-        var first = 1
-        let startIdentity = c.restartIdentity(networks: c.networks)
-        // Every process reads train.restart (the same state everywhere); rank 0 writes it.
-        let (state, note) = try comm.checked {
-            c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart, identity: startIdentity)
-                : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
-        }
-        if let note, comm.isRoot { c.diagnostics.note(note) }
-        if !c.allNetworksLoaded {
-            try onRoot { try TrainRestart.write(trainer, epoch: 0, finished: false, identity: startIdentity, path: TrainFiles.restart) }
-        }
-        if let s = state {
-            if !s.finished { first = s.epoch + 1 }
-            if comm.isRoot { c.diagnostics.note("Restarting the \(torch.optimizer) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))")) }
-        }
+        let (first, startIdentity) = try c.startEpochs(trainer, optimizer: torch.optimizer)
         if torch.memoryMode == "gpu", comm.isRoot { c.diagnostics.note("note: MEMORY_MODE gpu: this train runs on the CPU.") }
         out.write(Self.header(torch: torch, iterations: input.iterations, trainer: trainer, c: c,
                               trainForces: forceCounts[0], testForces: forceCounts[1],

@@ -56,24 +56,7 @@ struct TrainLoop {
             c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
         (trainer.method as? LMMethod)?.wideBLAS = RunPolicy.withAllBLASThreads
-        var first = 1
-        // The .nn files as they are now (existing ones untouched, new ones just written).
-        let startIdentity = c.restartIdentity(networks: c.networks)
-        // Every rank reads train.restart (the same file: the same optimizer state everywhere).
-        let (state, note) = try comm.checked {
-            c.allNetworksLoaded ? try TrainRestart.read(into: trainer, path: TrainFiles.restart, identity: startIdentity)
-                : (nil, FileManager.default.fileExists(atPath: TrainFiles.restart) ? "Note: new networks were created, so \(TrainFiles.restart) is not used." : nil)
-        }
-        if let note, comm.isRoot { c.diagnostics.note(note) }
-        if !c.allNetworksLoaded {
-            // A restart file for the new networks at epoch 0: a run killed before its first epoch
-            // resumes with them, and an older train.restart can never be taken for theirs.
-            try onRoot { try TrainRestart.write(trainer, epoch: 0, finished: false, identity: startIdentity, path: TrainFiles.restart) }
-        }
-        if let s = state {
-            if !s.finished { first = s.epoch + 1 }   // resume an interrupted run
-            if comm.isRoot { c.diagnostics.note("Restarting the \(input.method.token) optimizer from \(TrainFiles.restart)" + (s.finished ? "" : " (resuming after epoch \(s.epoch))")) }
-        }
+        let (first, startIdentity) = try c.startEpochs(trainer, optimizer: input.method.token)
         out.write(TrainReport.processHeader(iterations: input.iterations, method: trainer.method, sampling: trainer.sampling.rawValue,
                                             validation: c.validationData != nil))
         // VALIDATION: the weights with the lowest validation RMSE so far (ties keep the earlier epoch).
