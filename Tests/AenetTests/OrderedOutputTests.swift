@@ -129,3 +129,37 @@ private final class SharedLog: @unchecked Sendable {
         #expect(c[...].trimmingBlanks == reference(c))
     }
 }
+
+@Test func exactDecimalFastPathEqualsStrtod() {
+    // Numbers as XSF files write them and harder ones: the fast path must give strtod's bits or
+    // decline (nil), never a different value.
+    var g = LCG(state: 42)
+    var texts = ["0", "-0", "+0.0", "-0.000000", "1", "1.", ".5", "-.5", "1e5", "1E-5", "2.5e+3", "0000.125",
+                 "9007199254740992", "9007199254740993", "123456789012345678", "1e22", "1e23", "1e-22", "1e-23",
+                 "0.1", "0.2", "0.3", "4.35", "1.7976931348623157e308", "5e-324", "e5", "1e", "-", "1.2.3", "1e+", "+-1"]
+    for _ in 0..<4000 {
+        let x = (g.next() - 0.5) * pow(10, Double(Int(g.next() * 12) - 6))
+        for f in ["%.6f", "%.10f", "%.15f", "%.8e", "%.16e", "%.17g", "%g"] { texts.append(String(format: f, x)) }
+    }
+    var fast = 0
+    for t in texts {
+        let bytes = Array(t.utf8)
+        bytes.withUnsafeBufferPointer { b in
+            let v = ListDirected.exactDecimal(b, 0..<b.count)
+            let reference = strtod(t, nil)
+            if let v {
+                fast += 1
+                #expect(v.bitPattern == reference.bitPattern, "\(t): \(v) vs strtod \(reference)")
+            }
+            // The public reader agrees with strtod wherever strtod reads the whole text.
+            let whole = t.withCString { p -> Bool in
+                var e: UnsafeMutablePointer<CChar>?
+                _ = strtod(p, &e)
+                return e.map { UnsafePointer($0) } == p + t.utf8.count
+            }
+            let read = ListDirected.double(b, 0..<b.count)
+            if whole && reference.isFinite { #expect(read?.bitPattern == reference.bitPattern, "\(t)") }
+        }
+    }
+    #expect(fast > texts.count / 2)   // the fast path is taken for most of them
+}

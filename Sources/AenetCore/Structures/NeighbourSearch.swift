@@ -197,17 +197,19 @@ public struct NeighbourSearch: Sendable {
         let l2 = max(Int(lo.y), -bound.y), h2 = min(Int(hi.y), bound.y)
         let l1 = max(Int(lo.x), -bound.x), h1 = min(Int(hi.x), bound.x)
         guard l3 <= h3, l2 <= h2, l1 <= h1 else { return true }
+        // Every candidate of a row is stored at `count`, which advances only for those within
+        // range: no unpredictable branch per candidate; room for the whole row is checked first.
+        let rowLength = h1 - l1 + 1
         for t3 in l3...h3 {
             let r3 = base + Double(t3) * lat.c
             for t2 in l2...h2 {
                 let r2 = r3 + Double(t2) * lat.b
+                if app.capacity - app.count < rowLength { return false }
                 for t1 in l1...h1 where t1 != 0 || t2 != 0 || t3 != 0 {
                     let r = r2 + Double(t1) * lat.a
                     let d2 = dot(r, r)
-                    if d2 <= cutoff2 {
-                        if app.isFull { return false }
-                        app.append(r, d2: d2, atom: jj, type: tj)
-                    }
+                    app.store(r, d2: d2, atom: jj, type: tj)
+                    app.count &+= d2 <= cutoff2 ? 1 : 0
                 }
             }
         }

@@ -104,11 +104,17 @@ struct NeighbourAppender {
     /// Store one entry at `count` (the caller made sure that `!isFull`).
     @inline(__always)
     mutating func append(_ r: SIMD3<Double>, d2: Double, atom: Int32, type t: Int32) {
+        store(r, d2: d2, atom: atom, type: t)
+        count &+= 1
+    }
+
+    /// Write an entry at `count` without keeping it (the caller advances `count` if it is kept).
+    @inline(__always)
+    func store(_ r: SIMD3<Double>, d2: Double, atom: Int32, type t: Int32) {
         let c = count
         dx[c] = r.x; dy[c] = r.y; dz[c] = r.z
         distance[c] = d2.squareRoot()
         atomIndex[c] = atom; type[c] = t
-        count = c &+ 1
     }
 }
 
