@@ -163,3 +163,38 @@ private final class SharedLog: @unchecked Sendable {
     }
     #expect(fast > texts.count / 2)   // the fast path is taken for most of them
 }
+
+@Test func exactFixedEqualsPrintf() {
+    // printf's "%.*f" (glibc, through vsnprintf) against the exact formatter, on random values of
+    // every magnitude, exact ties (k/2^m), halfway-looking decimals, signed zeros and values
+    // rounding to zero; the formatter may decline (nil) but never differ.
+    func cPrintf(_ x: Double, _ d: Int) -> String {
+        var buf = [CChar](repeating: 0, count: 400)
+        _ = withVaList([Int32(d), x]) { vsnprintf(&buf, 400, "%.*f", $0) }
+        return String(cString: buf)
+    }
+    var g = LCG(state: 7)
+    var xs: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.0078125, -0.0000005, 0.0000005, 1e-7, -1e-7,
+                        4.35, 2.675, 1.0000005, 123456.5, 0.1, 0.7, 1e9, -3.5e8, 0x1p-20, 1e-281, 1e-250]
+    for _ in 0..<20000 {
+        let e = Double(Int(g.next() * 30) - 15)
+        xs.append((g.next() - 0.5) * pow(10, e))
+        xs.append(Double(Int(g.next() * 1e6) - 500000) / Double(1 << Int(g.next() * 24)))   // exact binary fractions: ties
+    }
+    var taken = 0
+    for x in xs {
+        for d in [0, 1, 2, 4, 6, 8, 10, 12, 15] {
+            var out = [CChar](repeating: 0, count: 64)
+            guard let n = FortranFormat.exactFixed(x, d, &out) else { continue }
+            taken += 1
+            let mine = String(decoding: out[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let ref = cPrintf(x, d)
+            if mine != ref { Issue.record("x = \(x) (\(x.bitPattern)), d = \(d): \(mine) vs printf \(ref)"); return }
+        }
+    }
+    #expect(taken > xs.count * 5)
+    // Through the public field formatter as well (right-justified, stars when too wide).
+    #expect(FortranFormat.f(-0.0000004, 12, 6) == "   -0.000000")
+    #expect(FortranFormat.f(2.5, 3, 0) == "  2")
+    #expect(FortranFormat.f(123456789.0, 8, 2) == "********")
+}
