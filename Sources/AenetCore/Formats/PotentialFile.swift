@@ -73,6 +73,15 @@ extension TrainingSetInfo {
 extension StringProtocol {
     /// Without leading and trailing blanks (Fortran's trim(adjustl(…))).
     public var trimmingBlanks: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        // ASCII text (file names, species): every byte is one Character, so trimming bytes is the
+        // same as trimming Characters, without walking grapheme clusters backwards.
+        let bytes = Array(utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            var lo = 0, hi = bytes.count
+            while lo < hi, bytes[lo] == 0x20 { lo += 1 }
+            while hi > lo, bytes[hi - 1] == 0x20 { hi -= 1 }
+            return String(decoding: bytes[lo..<hi], as: UTF8.self)
+        }
+        return String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

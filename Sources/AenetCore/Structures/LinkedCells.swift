@@ -148,49 +148,63 @@ struct PendingNeighbour {
 }
 
 extension NeighbourSearch {
-    /// Appends the neighbours of atom i other than its own images, found through `cells`, in the
-    /// all-pairs order.
-    func appendFromCells(_ cells: LinkedCells, of i: Int, into nb: inout Neighbourhood) {
+    /// Appends the own images of atom i and then its other neighbours found through `cells`, in the
+    /// all-pairs order; false when `nb`'s buffers are too small (the caller grows them and retries).
+    func appendFromCells(_ cells: LinkedCells, of i: Int, into nb: inout Neighbourhood) -> Bool {
         let u = cells.grid[i]
         let (l1, h1) = cells.range(u.x, 0), (l2, h2) = cells.range(u.y, 1), (l3, h3) = cells.range(u.z, 2)
-        guard l1 <= h1, l2 <= h2, l3 <= h3 else { return }
+        guard l1 <= h1, l2 <= h2, l3 <= h3 else { return nb.withAppender { appendSelfImages(of: i, into: &$0) } }
         let n = cells.nBins, b = cells.imageBound
         let s1 = 2 * b.x + 1, s2 = 2 * b.y + 1
         let ri = positions[i]
         let last = positions.count - 1
         let lat = lattice
-        nb.pending.removeAll(keepingCapacity: true)
-        cells.binStart.withUnsafeBufferPointer { start in
-            cells.binAtoms.withUnsafeBufferPointer { atoms in
-                positions.withUnsafeBufferPointer { pos in
-                    for m3 in l3...h3 {
-                        let t3 = cells.periodic ? LinkedCells.floorDiv(m3, n.z) : 0
-                        let b3 = m3 - t3 * n.z
-                        for m2 in l2...h2 {
-                            let t2 = cells.periodic ? LinkedCells.floorDiv(m2, n.y) : 0
-                            let b2 = m2 - t2 * n.y
-                            for m1 in l1...h1 {
-                                let t1 = cells.periodic ? LinkedCells.floorDiv(m1, n.x) : 0
-                                let b1 = m1 - t1 * n.x
-                                let bin = (b3 * n.y + b2) * n.x + b1
-                                let home = t1 == 0 && t2 == 0 && t3 == 0
-                                let imageKey: UInt64 = home ? 0
-                                    : 1 + UInt64(((t3 + b.z) * s2 + (t2 + b.y)) * s1 + (t1 + b.x))
-                                for k in Int(start[bin])..<Int(start[bin + 1]) {
-                                    let j = Int(atoms[k])
-                                    if j == i { continue }   // own images come from `selfImages`
-                                    // Same arithmetic as the all-pairs search, for identical bits.
-                                    let base = pos[j] - ri
-                                    var r = base
-                                    if !home, let lat {
-                                        let r3 = base + Double(t3) * lat.c
-                                        let r2 = r3 + Double(t2) * lat.b
-                                        r = r2 + Double(t1) * lat.a
-                                    }
-                                    let d2 = dot(r, r)
-                                    if d2 <= cutoff2 {
-                                        nb.pending.append(PendingNeighbour(key: UInt64(last - j) << 32 | imageKey, r: r, d2: d2,
-                                                                           atom: Int32(truncatingIfNeeded: j)))
+        // Candidates go to `pending` through a pointer; when it is full it grows and the scan starts again.
+        // `pending` is taken out of `nb` while `nb`'s own buffers are written (exclusive access).
+        var pend: [PendingNeighbour] = []
+        swap(&pend, &nb.pending)
+        defer { swap(&pend, &nb.pending) }
+        var found = 0, full = true
+        while full {
+            full = false
+            found = 0
+            let room = pend.count
+            cells.binStart.withUnsafeBufferPointer { start in
+                cells.binAtoms.withUnsafeBufferPointer { atoms in
+                    positions.withUnsafeBufferPointer { pos in
+                        pend.withUnsafeMutableBufferPointer { pending in
+                            scan: for m3 in l3...h3 {
+                                let t3 = cells.periodic ? LinkedCells.floorDiv(m3, n.z) : 0
+                                let b3 = m3 - t3 * n.z
+                                for m2 in l2...h2 {
+                                    let t2 = cells.periodic ? LinkedCells.floorDiv(m2, n.y) : 0
+                                    let b2 = m2 - t2 * n.y
+                                    for m1 in l1...h1 {
+                                        let t1 = cells.periodic ? LinkedCells.floorDiv(m1, n.x) : 0
+                                        let b1 = m1 - t1 * n.x
+                                        let bin = (b3 * n.y + b2) * n.x + b1
+                                        let home = t1 == 0 && t2 == 0 && t3 == 0
+                                        let imageKey: UInt64 = home ? 0
+                                            : 1 + UInt64(((t3 + b.z) * s2 + (t2 + b.y)) * s1 + (t1 + b.x))
+                                        for k in Int(start[bin])..<Int(start[bin + 1]) {
+                                            let j = Int(atoms[k])
+                                            if j == i { continue }   // own images come from `selfImages`
+                                            // Same arithmetic as the all-pairs search, for identical bits.
+                                            let base = pos[j] - ri
+                                            var r = base
+                                            if !home, let lat {
+                                                let r3 = base + Double(t3) * lat.c
+                                                let r2 = r3 + Double(t2) * lat.b
+                                                r = r2 + Double(t1) * lat.a
+                                            }
+                                            let d2 = dot(r, r)
+                                            if d2 <= cutoff2 {
+                                                if found == room { full = true; break scan }
+                                                pending[found] = PendingNeighbour(key: UInt64(last - j) << 32 | imageKey, r: r, d2: d2,
+                                                                                  atom: Int32(truncatingIfNeeded: j))
+                                                found &+= 1
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -198,16 +212,22 @@ extension NeighbourSearch {
                     }
                 }
             }
+            if full {
+                pend.append(contentsOf: repeatElement(PendingNeighbour(key: 0, r: .zero, d2: 0, atom: 0),
+                                                            count: max(room, 64)))
+            }
         }
-        let count = nb.pending.count
-        nb.reserve(nb.count + count)
-        nb.pending.withUnsafeMutableBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            sortByKey(base, count)
-        }
-        for e in 0..<count {
-            let p = nb.pending[e]
-            nb.append(p.r, d2: p.d2, atom: p.atom, type: types[Int(p.atom)])
+        let count = found
+        return pend.withUnsafeMutableBufferPointer { p in
+            if let base = p.baseAddress { sortByKey(base, count) }
+            return nb.withAppender { app in
+                guard appendSelfImages(of: i, into: &app), app.capacity - app.count >= count else { return false }
+                for e in 0..<count {
+                    let q = p[e]
+                    app.append(q.r, d2: q.d2, atom: q.atom, type: types[Int(q.atom)])
+                }
+                return true
+            }
         }
     }
 }

@@ -134,50 +134,85 @@ public struct NeighbourSearch: Sendable {
     }
 
     /// Fill `nb` with the neighbours of atom `i` (0-based), replacing its previous contents.
+    ///
+    /// Entries are written through raw pointers (`Neighbourhood.withAppender`). When the buffers
+    /// are full the list is started again with twice the room; the buffers are kept between calls,
+    /// so a reused `Neighbourhood` grows a few times and then never again.
     public func neighbours(of i: Int, into nb: inout Neighbourhood) {
-        nb.removeAll()
-        let ri = positions[i]
-        nb.center = ri
+        nb.center = positions[i]
         nb.centerIndex = i
         nb.centerType = types[i]
-        let ii = Int32(truncatingIfNeeded: i)
-        for img in selfImages { nb.append(img.r, d2: img.d2, atom: ii, type: types[i]) }
-        if let linkedCells {
-            appendFromCells(linkedCells, of: i, into: &nb)
-        } else if let cells {
-            cells.forEachCandidate(of: i) { j in appendImages(of: j, around: i, lattice: lattice, into: &nb) }
-        } else {
-            for j in stride(from: positions.count - 1, through: 0, by: -1) where j != i {
-                appendImages(of: j, around: i, lattice: lattice, into: &nb)
+        while true {
+            nb.removeAll()
+            if let linkedCells {
+                if appendFromCells(linkedCells, of: i, into: &nb) { return }
+            } else if nb.withAppender({ appendAll(of: i, into: &$0) }) {
+                return
             }
+            nb.reserve(max(2 * nb.capacity, 64))
         }
     }
 
-    /// Appends the images of atom j (home image first, then T order) within range of atom i.
+    /// The own images of atom i (the same for every atom); false when the buffers are full.
     @inline(__always)
-    private func appendImages(of j: Int, around i: Int, lattice: Lattice?, into nb: inout Neighbourhood) {
+    func appendSelfImages(of i: Int, into app: inout NeighbourAppender) -> Bool {
+        guard app.capacity - app.count >= selfImages.count else { return false }
+        let ii = Int32(truncatingIfNeeded: i), ti = types[i]
+        for img in selfImages { app.append(img.r, d2: img.d2, atom: ii, type: ti) }
+        return true
+    }
+
+    /// The whole list without linked cells (all pairs or aenet's grid); false when the buffers are full.
+    private func appendAll(of i: Int, into app: inout NeighbourAppender) -> Bool {
+        guard appendSelfImages(of: i, into: &app) else { return false }
+        if let cells {
+            var ok = true
+            cells.forEachCandidate(of: i) { j in
+                if ok { ok = appendImages(of: j, around: i, into: &app) }
+            }
+            return ok
+        }
+        for j in stride(from: positions.count - 1, through: 0, by: -1) where j != i {
+            guard appendImages(of: j, around: i, into: &app) else { return false }
+        }
+        return true
+    }
+
+    /// Appends the images of atom j (home image first, then T order) within range of atom i;
+    /// false when the buffers are full.
+    @inline(__always)
+    private func appendImages(of j: Int, around i: Int, into app: inout NeighbourAppender) -> Bool {
         let base = positions[j] - positions[i]
         let tj = types[j], jj = Int32(truncatingIfNeeded: j)
         let d2 = dot(base, base)
-        if d2 <= cutoff2 { nb.append(base, d2: d2, atom: jj, type: tj) }
-        guard let lat = lattice else { return }
+        if d2 <= cutoff2 {
+            if app.isFull { return false }
+            app.append(base, d2: d2, atom: jj, type: tj)
+        }
+        guard let lat = lattice else { return true }
         // Fractional coordinate k of any image within range lies in [-halfWidth_k, halfWidth_k].
         let df = fractional[j] - fractional[i]
         let lo = (-halfWidth - df).rounded(.up), hi = (halfWidth - df).rounded(.down)
         let l3 = max(Int(lo.z), -bound.z), h3 = min(Int(hi.z), bound.z)
         let l2 = max(Int(lo.y), -bound.y), h2 = min(Int(hi.y), bound.y)
         let l1 = max(Int(lo.x), -bound.x), h1 = min(Int(hi.x), bound.x)
-        guard l3 <= h3, l2 <= h2, l1 <= h1 else { return }
+        guard l3 <= h3, l2 <= h2, l1 <= h1 else { return true }
+        // Every candidate of a row is stored at `count`, which advances only for those within
+        // range: no unpredictable branch per candidate; room for the whole row is checked first.
+        let rowLength = h1 - l1 + 1
         for t3 in l3...h3 {
             let r3 = base + Double(t3) * lat.c
             for t2 in l2...h2 {
                 let r2 = r3 + Double(t2) * lat.b
+                if app.capacity - app.count < rowLength { return false }
                 for t1 in l1...h1 where t1 != 0 || t2 != 0 || t3 != 0 {
                     let r = r2 + Double(t1) * lat.a
                     let d2 = dot(r, r)
-                    if d2 <= cutoff2 { nb.append(r, d2: d2, atom: jj, type: tj) }
+                    app.store(r, d2: d2, atom: jj, type: tj)
+                    app.count &+= d2 <= cutoff2 ? 1 : 0
                 }
             }
         }
+        return true
     }
 }

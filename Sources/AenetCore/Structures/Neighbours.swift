@@ -50,6 +50,37 @@ public struct Neighbourhood: Sendable {
         count &+= 1
     }
 
+    /// Run `body` with raw pointers to the buffers, positioned at `count`, and keep what it appended.
+    ///
+    /// The appender holds the storage of all six buffers for the duration of `body`: one uniqueness
+    /// check per buffer per call instead of six per appended entry. `body` returns false when it ran
+    /// out of room (`NeighbourAppender.isFull`); the caller then grows the buffers and starts over.
+    @inline(__always)
+    mutating func withAppender(_ body: (inout NeighbourAppender) -> Bool) -> Bool {
+        let capacity = self.capacity
+        var n = count, ok = false
+        dx.withUnsafeMutableBufferPointer { x in
+            dy.withUnsafeMutableBufferPointer { y in
+                dz.withUnsafeMutableBufferPointer { z in
+                    distance.withUnsafeMutableBufferPointer { d in
+                        atomIndex.withUnsafeMutableBufferPointer { a in
+                            type.withUnsafeMutableBufferPointer { t in
+                                guard capacity > 0 else { return }   // nothing to write into: ask for room
+                                var app = NeighbourAppender(dx: x.baseAddress!, dy: y.baseAddress!, dz: z.baseAddress!,
+                                                            distance: d.baseAddress!, atomIndex: a.baseAddress!,
+                                                            type: t.baseAddress!, capacity: capacity, count: n)
+                                ok = body(&app)
+                                n = app.count
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        count = n
+        return ok
+    }
+
     /// Recompute `distance` from `dx, dy, dz` (after editing displacements by hand, e.g. in tests).
     public mutating func updateDistances() {
         for j in 0..<count { distance[j] = (dx[j] * dx[j] + dy[j] * dy[j] + dz[j] * dz[j]).squareRoot() }
@@ -57,6 +88,34 @@ public struct Neighbourhood: Sendable {
 
     /// Displacement of entry `j`.
     @inline(__always) public func displacement(_ j: Int) -> SIMD3<Double> { SIMD3(dx[j], dy[j], dz[j]) }
+}
+
+/// Raw write access to a `Neighbourhood`'s buffers (`Neighbourhood.withAppender`): appends without a
+/// copy-on-write check per entry. The caller checks `isFull` before each `append`.
+struct NeighbourAppender {
+    let dx: UnsafeMutablePointer<Double>, dy: UnsafeMutablePointer<Double>, dz: UnsafeMutablePointer<Double>
+    let distance: UnsafeMutablePointer<Double>
+    let atomIndex: UnsafeMutablePointer<Int32>, type: UnsafeMutablePointer<Int32>
+    let capacity: Int
+    var count: Int
+
+    @inline(__always) var isFull: Bool { count >= capacity }
+
+    /// Store one entry at `count` (the caller made sure that `!isFull`).
+    @inline(__always)
+    mutating func append(_ r: SIMD3<Double>, d2: Double, atom: Int32, type t: Int32) {
+        store(r, d2: d2, atom: atom, type: t)
+        count &+= 1
+    }
+
+    /// Write an entry at `count` without keeping it (the caller advances `count` if it is kept).
+    @inline(__always)
+    func store(_ r: SIMD3<Double>, d2: Double, atom: Int32, type t: Int32) {
+        let c = count
+        dx[c] = r.x; dy[c] = r.y; dz[c] = r.z
+        distance[c] = d2.squareRoot()
+        atomIndex[c] = atom; type[c] = t
+    }
 }
 
 /// Raw read-only views of a `Neighbourhood`'s buffers, for descriptor inner loops.

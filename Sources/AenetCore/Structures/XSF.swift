@@ -52,11 +52,21 @@ public enum XSF {
             return false
         }
         func text(_ r: Range<Int>) -> Substring { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)[...] }
-        func energy(after key: String, in r: Range<Int>, at lineNo: Int) throws -> Double {
-            let line = text(r)
-            guard let keyRange = line.range(of: key),
-                  let eq = line[keyRange.upperBound...].firstIndex(of: "="),
-                  let tok = ListDirected.values(line[line.index(after: eq)...]).first,
+        /// Position just after the first occurrence of the ASCII `key` in `r`.
+        func end(of key: StaticString, in r: Range<Int>) -> Int? {
+            let n = key.utf8CodeUnitCount, p = key.utf8Start
+            guard r.count >= n else { return nil }
+            outer: for s in r.lowerBound...(r.upperBound - n) {
+                for j in 0..<n where b[s + j] != p[j] { continue outer }
+                return s + n
+            }
+            return nil
+        }
+        func energy(after key: StaticString, in r: Range<Int>, at lineNo: Int) throws -> Double {
+            // Bytes up to the "=" after the key; only the rest of the line becomes text.
+            guard let k = end(of: key, in: r),
+                  let eq = (k..<r.upperBound).first(where: { b[$0] == UInt8(ascii: "=") }),
+                  let tok = ListDirected.values(text((eq + 1)..<r.upperBound)).first,
                   let v = ListDirected.double(tok) else {
                 throw AenetError("cannot read the value of '\(key)' (a finite number)", file: path, line: lineNo)
             }

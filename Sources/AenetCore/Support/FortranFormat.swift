@@ -12,7 +12,7 @@ public enum FortranFormat {
         if x.isInfinite { return pad(x < 0 ? "-Infinity" : "Infinity", w) }
         // printf's "%.df" (as String(format:) writes it) straight into the field, right-justified.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 352) { buf -> String in
-            let n = Int(cvm_format_fixed(buf.baseAddress!, 352, x, Int32(d)))
+            let n = exactFixed(x, d, buf.baseAddress!) ?? Int(cvm_format_fixed(buf.baseAddress!, 352, x, Int32(d)))
             guard n >= 0 && n < 352 else { return pad(String(format: "%.\(d)f", x), w) }
             if n > w { return String(repeating: "*", count: w) }
             return String(unsafeUninitializedCapacity: w) { out in
@@ -22,6 +22,46 @@ public enum FortranFormat {
                 return w
             }
         }
+    }
+
+    /// Exact powers of ten 10^0 … 10^15.
+    private static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
+
+    /// printf's `%.df` of x without printf, for |x|·10^d < 2^51 and d ≤ 15 (nil otherwise).
+    ///
+    /// x·10^d is held exactly as hi + lo (lo = fma(x, 10^d, −hi), exact because 10^d is an exact
+    /// double and nothing underflows), so rounding to an integer can look at the exact value:
+    /// hi's fractional part f is a multiple of ulp(hi) and so is ½, while |lo| ≤ ulp(hi)/2, so lo
+    /// only decides when f is exactly ½, and an exact tie goes to the even integer as in glibc.
+    /// The sign is printed for every negative x, −0 and values rounding to zero included, as
+    /// printf does. Writes the text into `out` (at most 34 bytes) and returns its length.
+    @inline(__always)
+    static func exactFixed(_ x: Double, _ d: Int, _ out: UnsafeMutablePointer<CChar>) -> Int? {
+        guard d >= 0, d <= 15, x.isFinite else { return nil }
+        let ax = abs(x), p = powersOfTen[d]
+        guard ax == 0 || (ax >= 1e-280 && ax * p < 0x1p51) else { return nil }
+        let hi = ax * p
+        let lo = (-hi).addingProduct(ax, p)
+        var n = hi.rounded(.down)
+        let f = hi - n
+        if f > 0.5 || (f == 0.5 && (lo > 0 || (lo == 0 && n.truncatingRemainder(dividingBy: 2) == 1))) { n += 1 }
+        let m = UInt64(n)
+        let scale = UInt64(p)
+        var whole = m / scale, frac = m % scale
+        var k = 0
+        if x.sign == .minus { out[0] = 45; k = 1 }   // "-"
+        // Integer part, at least one digit.
+        var digits = 1, t = whole
+        while t >= 10 { t /= 10; digits += 1 }
+        for q in stride(from: k + digits - 1, through: k, by: -1) { out[q] = CChar(48 + whole % 10); whole /= 10 }
+        k += digits
+        if d > 0 {
+            out[k] = 46   // "."
+            for q in stride(from: k + d, through: k + 1, by: -1) { out[q] = CChar(48 + frac % 10); frac /= 10 }
+            k += d + 1
+        }
+        out[k] = 0
+        return k
     }
 
     /// `ESw.d`: one digit before the point, exponent `E±dd` (`±ddd` without the `E` beyond 99).

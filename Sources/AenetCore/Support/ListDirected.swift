@@ -81,6 +81,7 @@ public enum ListDirected {
             break
         }
         guard plain else { return double(text(b, r)) }
+        if let v = exactDecimal(b, r) { return v }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> Double? in
             for (k, i) in r.enumerated() { buf[k] = CChar(bitPattern: b[i]) }
             buf[r.count] = 0
@@ -88,6 +89,55 @@ public enum ListDirected {
             let v = strtod(buf.baseAddress!, &endp)
             return endp == buf.baseAddress! + r.count && v.isFinite ? v : nil   // 1e999 is no number here
         }
+    }
+
+    /// Powers of ten that are exact doubles (10^0 … 10^22).
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { a, _ in a * 10 } }
+
+    /// Clinger's fast path: `[±]digits[.digits][e[±]digits]` with a decimal mantissa m ≤ 2^53 and
+    /// a power of ten 10^e with |e| ≤ 22 is m·10^e or m/10^|e|, one correctly rounded operation on
+    /// two exact doubles, so it equals strtod's correctly rounded result bit for bit. Nil for
+    /// anything else (the caller then uses strtod).
+    @inline(__always)
+    static func exactDecimal(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Double? {
+        var i = r.lowerBound
+        let end = r.upperBound
+        var negative = false
+        if b[i] == 45 || b[i] == 43 { negative = b[i] == 45; i += 1 }
+        var m: UInt64 = 0, digits = 0, scale = 0
+        var seenPoint = false
+        while i < end {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                if m > (1 << 53) / 10 { return nil }        // too many digits for an exact mantissa
+                m = m * 10 + UInt64(c - 48)
+                digits += 1
+                if seenPoint { scale -= 1 }
+            } else if c == 46 && !seenPoint {
+                seenPoint = true
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard digits > 0, m <= 1 << 53 else { return nil }
+        if i < end {
+            guard b[i] == 101 || b[i] == 69 else { return nil }
+            i += 1
+            var expNegative = false
+            if i < end, b[i] == 45 || b[i] == 43 { expNegative = b[i] == 45; i += 1 }
+            var e = 0, expDigits = 0
+            while i < end, b[i] >= 48, b[i] <= 57 {
+                if e > 1000 { return nil }
+                e = e * 10 + Int(b[i] - 48); expDigits += 1; i += 1
+            }
+            guard expDigits > 0, i == end else { return nil }
+            scale += expNegative ? -e : e
+        }
+        guard scale >= -22, scale <= 22 else { return nil }
+        let x = Double(m)
+        let v = scale < 0 ? x / exactPowersOfTen[-scale] : x * exactPowersOfTen[scale]
+        return negative ? -v : v
     }
 
     /// A species name from the bytes `b[r]`: its first two characters, as aenet keeps them.

@@ -10,7 +10,7 @@ extension TrainingSetGenerator {
 
     func tooClose(_ i: Int, _ j: Int, _ d: Double, type t: Int, path: String) -> AenetError {
         AenetError(String(format: "atoms %d and %d are %.4f Å apart, closer than RMIN = %g of the %@ setup; check the structure or lower RMIN",
-                          i + 1, j + 1, d, setups[t].rcMin, setups[t].atomType), file: path)
+                          i + 1, j + 1, d, workerSetups[t].rcMin, workerSetups[t].atomType), file: path)
     }
 
     func featurizeAtomsInParallel(search: NeighbourSearch, types: [Int32], offsets: [Int], values: UnsafeMutablePointer<Double>,
@@ -27,7 +27,7 @@ extension TrainingSetGenerator {
                         search.neighbours(of: i, into: &nb)
                         c.value[i] = nb.count
                         let t = Int(types[i])
-                        if rminGiven[t], let j = (0..<nb.count).first(where: { nb.distance[$0] < setups[t].rcMin }) {
+                        if rminGiven[t], let j = (0..<nb.count).first(where: { nb.distance[$0] < workerSetups[t].rcMin }) {
                             e.value[w] = tooClose(i, Int(nb.atomIndex[j]), nb.distance[j], type: t, path: path)
                             return
                         }

@@ -12,6 +12,9 @@ import Foundation
 public final class TrainingSetGenerator {
     public let input: GenerateInput
     public private(set) var setups: [FingerprintSetup]
+    /// The setups as read, for the worker threads (sizes, RMIN, names): `setups` accumulates the
+    /// statistics while the next chunk is featurized.
+    let workerSetups: [FingerprintSetup]
     public let setupWarnings: [String]
     let fingerprints: [any Fingerprint]
     /// aenet's global interaction range: the largest cut-off of all setups.
@@ -52,6 +55,7 @@ public final class TrainingSetGenerator {
             setups.append(s); warnings += parsed.warnings; given.append(parsed.rminGiven)
         }
         self.setups = setups
+        workerSetups = setups
         setupWarnings = warnings
         rminGiven = given
         fingerprints = try setups.map { try $0.makeFingerprint(globalTypes: input.typeNames) }
@@ -94,7 +98,7 @@ public final class TrainingSetGenerator {
         }
         let search = try NeighbourSearch(validating: s, types: types, cutoff: cutoff, convention: neighbourConvention, file: path)
         let frame = NeighbourSearch.aenetFrame(s)
-        let nsf = types.map { setups[Int($0)].nsf }
+        let nsf = types.map { workerSetups[Int($0)].nsf }
         var offsets: [Int] = [], total = 0
         for n in nsf { offsets.append(total); total += n }
         var values = [Double](repeating: 0, count: total)
@@ -112,7 +116,7 @@ public final class TrainingSetGenerator {
                 counts[i] = nb.count
                 let t = Int(types[i])
                 if rminGiven[t] {
-                    for j in 0..<nb.count where nb.distance[j] < setups[t].rcMin {
+                    for j in 0..<nb.count where nb.distance[j] < workerSetups[t].rcMin {
                         throw tooClose(i, Int(nb.atomIndex[j]), nb.distance[j], type: t, path: path)
                     }
                 }
@@ -176,32 +180,36 @@ public final class TrainingSetGenerator {
             let progress = ProgressReporter(label: "generate", total: files.count, unit: "structures", enabled: comm.isRoot && isatty(2) != 0)
             var results = [Result<Featurized, Error>?](repeating: nil, count: min(chunkSize, files.count))
             var workspaces = [Neighbourhood](repeating: Neighbourhood(), count: threads)
+            // Serial runs (one rank) write each chunk on a second thread (one chunk behind).
+            let writing = OrderedBackgroundJobs(background: threads > 1 && comm.size == 1)
+            defer { writing.drain() }
             for chunkStart in stride(from: 0, to: files.count, by: chunkSize * comm.size) {
                 let whole = chunkStart..<min(chunkStart + chunkSize * comm.size, files.count)
                 let mine = comm.block(of: whole.count)
                 let chunk = (whole.lowerBound + mine.lowerBound)..<(whole.lowerBound + mine.upperBound)
                 let wants = chunk.map { selected?[$0] ?? false }
-                // A structure large enough for the per-atom threads is put off until after the loop.
                 results.withUnsafeMutableBufferPointer { res in
                     workspaces.withUnsafeMutableBufferPointer { ws in
                         let res = UncheckedSendable(res), ws = UncheckedSendable(ws)
-                        concurrentWorkers(threads, items: chunk.count) { k, w, inWorkers -> Deferred? in
-                            let r = Result { try self.featurize(path: files[chunk.lowerBound + k],
-                                                                withDerivatives: wants[k], nb: &ws.value[w], inWorkers: inWorkers) }
-                            if case .failure(let e as Deferred) = r { return e }
-                            res.value[k] = r
-                            return nil
-                        } afterwards: { k, e in
-                            res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
-                                                                       nb: &ws.value[0], structure: e.structure) }
+                        concurrentItems(chunk.count, workers: threads) { w, k in
+                            res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k],
+                                                                       withDerivatives: wants[k], nb: &ws.value[w], inWorkers: threads > 1) }
                         }
                     }
                 }
+                for k in 0..<chunk.count {
+                    guard case .failure(let e as Deferred)? = results[k] else { continue }
+                    results[k] = Result { try featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
+                                                        nb: &workspaces[0], structure: e.structure) }
+                }
                 if comm.size == 1, let writer {
-                    for k in 0..<chunk.count {
-                        let f = try results[k]!.get()
-                        results[k] = nil
-                        try write(f, index: chunk.lowerBound + k, to: writer, forces: forcesWriter, out: out)
+                    // Written in order on the writing thread while the next chunk is featurized.
+                    let batch = UncheckedSendable(results), first = chunk.lowerBound, n = chunk.count
+                    results = [Result<Featurized, Error>?](repeating: nil, count: results.count)
+                    try writing.submit { [self] in
+                        for k in 0..<n {
+                            try write(try batch.value[k]!.get(), index: first + k, to: writer, forces: forcesWriter, out: out)
+                        }
                     }
                 } else {
                     var block = ByteWriter()
@@ -224,6 +232,7 @@ public final class TrainingSetGenerator {
                 }
                 progress.update(whole.upperBound)
             }
+            try writing.wait()
             progress.finish()
             out.line()
             try comm.checked {

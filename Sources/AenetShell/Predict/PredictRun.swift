@@ -44,6 +44,15 @@ public struct PredictRun: Sendable {
     /// returns the failure count (the others return 0).
     public func run(out: (String) -> Void, err: (String) -> Void,
                     communicator comm: any Communicator = SerialCommunicator()) throws -> Int {
+        // The printing of one block overlaps the evaluation of the next (`OrderedBackgroundJobs`);
+        // every job has finished before `runOrdered` returns.
+        try withoutActuallyEscaping(out) { out in
+            try withoutActuallyEscaping(err) { err in try runOrdered(out: out, err: err, communicator: comm) }
+        }
+    }
+
+    private func runOrdered(out: @escaping (String) -> Void, err: @escaping (String) -> Void,
+                            communicator comm: any Communicator) throws -> Int {
         RunPolicy.singleThreadedBLAS()
         try comm.checked { try check(ranks: comm.size) }
         let printer = PredictOutput(verbosity: input.verbosity, forces: input.forces,
@@ -54,6 +63,9 @@ public struct PredictRun: Sendable {
         for w in workers { w.threads = threads }   // large structures use all threads themselves
         let stressWorkers = stress ? (0..<threads).map { _ in AtomWorkspace(potentials) } : []
         let block = 32 * threads
+        // One rank: a block's text is printed on a second thread while the next block is evaluated.
+        let printing = OrderedBackgroundJobs(background: threads > 1 && comm.size == 1)
+        defer { printing.drain() }
         var start = 0
         while start < files.count {
             let whole = start..<min(start + block * comm.size, files.count)
@@ -94,19 +106,21 @@ public struct PredictRun: Sendable {
             }
             let ranks = comm.size
             // A structure larger than one block of atoms is evaluated after the loop, by this
-            // thread with all worker threads (`concurrentWorkers(_:items:_:afterwards:)`).
-            concurrentWorkers(workers.count, items: range.count) { k, w, inWorkers -> Structure? in
-                if ranks > 1, preread[k].text == Self.hugeMarker { results[k] = preread[k]; return nil }
+            // thread with all worker threads: a parallel loop inside this one would run serially.
+            let large = Results(count: workers.count > 1 ? range.count : 0)
+            concurrentItems(range.count, workers: workers.count) { w, k in
+                if ranks > 1, preread[k].text == Self.hugeMarker { results[k] = preread[k]; return }
                 var pre = ranks > 1 ? preread[k].structure : nil
-                if inWorkers {
+                if workers.count > 1 {
                     if pre == nil { pre = try? XSF.read(path: files[range.lowerBound + k]) }
-                    if let s = pre, s.atomCount > workers[w].blockSize { return s }
+                    if let s = pre, s.atomCount > workers[w].blockSize { large[k] = Outcome(structure: s); return }
                 }
                 results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
                                           set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w],
                                           stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w], structure: pre)
-                return nil
-            } afterwards: { k, s in
+            }
+            for k in 0..<(workers.count > 1 ? range.count : 0) {
+                guard let s = large[k].structure else { continue }
                 results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
                                           set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[0],
                                           stressWorkspace: stressWorkers.first, structure: s)
@@ -154,16 +168,20 @@ public struct PredictRun: Sendable {
                 start = whole.upperBound
                 continue
             }
-            for k in 0..<range.count {
-                let o = results[k]
-                if let e = o.error { err(e); failed += 1; continue }
-                if printed > 0 { out(Self.separatorText) }
-                out(o.text)
-                printed += 1
-                if let s = o.structure, let p = o.prediction { errors.add(file: files[range.lowerBound + k], structure: s, prediction: p) }
+            let done = range
+            try printing.submit {
+                for k in 0..<done.count {
+                    let o = results[k]
+                    if let e = o.error { err(e); failed += 1; continue }
+                    if printed > 0 { out(Self.separatorText) }
+                    out(o.text)
+                    printed += 1
+                    if let s = o.structure, let p = o.prediction { errors.add(file: files[done.lowerBound + k], structure: s, prediction: p) }
+                }
             }
             start = range.upperBound
         }
+        try printing.wait()
         guard comm.isRoot else { return 0 }
         out(printer.closing())
         if errorSummary { out(errors.summary) }

@@ -44,8 +44,10 @@ struct PredictOutput: Sendable {
         t += " Number of atoms   : \(s.atomCount)\n Number of species : \(s.distinctSpecies.count)\n\n"
         t += " Lattice vectors (Angstrom):\n\n"
         let cell = Self.printedCell(s)
-        for (name, v) in zip(["a", "b", "c"], [cell.a, cell.b, cell.c]) {
-            t += "   \(name) = ( " + (0..<3).map { "  " + FortranFormat.f(v[$0], 15, 8) }.joined() + " )\n"
+        for (name, v) in [("a", cell.a), ("b", cell.b), ("c", cell.c)] {
+            t += "   "; t += name; t += " = ( "
+            for c in 0..<3 { t += "  "; t += FortranFormat.f(v[c], 15, 8) }
+            t += " )\n"
         }
         return t + "\n"
     }
@@ -74,11 +76,16 @@ struct PredictOutput: Sendable {
         if f { t += String(repeating: "    (eV/Ang)  ", count: 3) }
         if e { t += "      (eV)    " }
         t += "\n " + String(repeating: "-", count: 44 + (f ? 42 : 0) + (e ? 14 : 0)) + "\n"
+        // One append per field (no temporary arrays): the text of the set is megabytes.
+        t.reserveCapacity(t.utf8.count + s.atomCount * (4 + 14 * (3 + (f ? 3 : 0) + (e ? 1 : 0))))
         for i in 0..<s.atomCount {
-            t += " " + FortranFormat.leftA(s.species[i], 2)
-            t += (0..<3).map { "  " + FortranFormat.f(p.positions[i][$0], 12, 6) }.joined()
-            if f, let fo = p.forces { t += (0..<3).map { "  " + FortranFormat.f(fo[i][$0], 12, 6) }.joined() }
-            if e { t += "  " + FortranFormat.f(p.atomicEnergies[i], 12, 6) }
+            t += " "; t += FortranFormat.leftA(s.species[i], 2)
+            let r = p.positions[i]
+            for c in 0..<3 { t += "  "; t += FortranFormat.f(r[c], 12, 6) }
+            if f, let fo = p.forces {
+                for c in 0..<3 { t += "  "; t += FortranFormat.f(fo[i][c], 12, 6) }
+            }
+            if e { t += "  "; t += FortranFormat.f(p.atomicEnergies[i], 12, 6) }
             t += "\n"
         }
         return t + "\n"
