@@ -9,20 +9,24 @@
 # reference; the full set reaches 30 eV/atom above it) — evenly spaced in name order.
 # TIO2_LIST=FILE takes the structures named in FILE instead (e.g. aenet-PyTorch's
 # example/01-generate/generate.in: its exact 1000 structures, matched by file name in the data set).
-# Our training settings (defaults: 800 epochs, AdamW lr 0.01 decaying to 0.0003, batch 32,
-# alpha 0.3, 10-10 tanh) were chosen to approach its accuracy fast; ITERATIONS, LR, LR_FINAL,
-# BATCH, ALPHA, NODES override them. Progress and timings go to stderr.
+# Our training settings (defaults, session 18: full-batch L-BFGS, 1200 iterations, alpha 0.3,
+# REGULARIZATION 0.00001, 10-10 tanh) were chosen to reach its accuracy fast (docs/force-training.md);
+# METHOD, ITERATIONS, REG, ALPHA, NODES override them; with METHOD=adamw (the session-17 recipe:
+# ITERATIONS=800 REG=0.001) also LR, LR_FINAL, BATCH. Progress and timings go to stderr.
 # SPLITS=N (default 3) trains N times on the same generated set, with NPSEED 1…N (N random
 # test/training splits; PHSEED 2 always): one line per split on stderr, and the last line gives
 # the medians over the splits (wall: generate + the median training run; peak: the largest).
 # PREFIT=K (default 0): first K epochs of energy-only Levenberg–Marquardt from the same initial
 # weights and split, then the force training starts from those .nn files.
+# METHOD=bfgs (default): full-batch L-BFGS on the same loss (ITERATIONS = L-BFGS iterations);
+# METHOD=adamw: mini-batch AdamW; POLISH=K: after the AdamW epochs, K L-BFGS iterations from its .nn files (same split).
+# REG (default 0.00001): REGULARIZATION (AdamW's weight decay; bfgs: ½·REG·‖w‖² added to the loss).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 work=${1:-$(mktemp -d)}; mkdir -p "$work"; work=$(cd "$work" && pwd)
 [ $# -ge 1 ] || trap 'rm -rf "$work"' EXIT
-epochs=${ITERATIONS:-800}; lr=${LR:-0.01}; lrfinal=${LR_FINAL:-0.0003}; batch=${BATCH:-32}; alpha=${ALPHA:-0.3}; nodes=${NODES:-10}
-splits=${SPLITS:-3}; prefit=${PREFIT:-0}
+epochs=${ITERATIONS:-1200}; lr=${LR:-0.01}; lrfinal=${LR_FINAL:-0.0003}; batch=${BATCH:-32}; alpha=${ALPHA:-0.3}; nodes=${NODES:-10}
+splits=${SPLITS:-3}; prefit=${PREFIT:-0}; method=${METHOD:-bfgs}; polish=${POLISH:-0}; reg=${REG:-0.00001}
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); work folder $work" >&2
 for sp in Ti O; do
   printf 'ATOM %s\nENV 2\nTi\nO\nRMIN 0.35d0\nBASIS type=Chebyshev\nradial_Rc = 6.5  radial_N = 20 angular_Rc = 5.0  angular_N = 6\n' "$sp" > "$work/$sp.stp"
@@ -39,8 +43,10 @@ done
          END {for (i = 1; i <= NR; i++) if (v[i] <= m + 1.57) s[++n] = f[i]; for (i = 0; i < 1000; i++) print s[int(i * n / 1000) + 1]}'
   fi; } > "$work/generate.in"
 [ "$(grep -c '\.xsf$' "$work/generate.in")" = 1000 ] || { echo "benchmark: fewer than 1000 structures selected" >&2; exit 2; }
-# force_deck ITERATIONS NPSEED: aenet-PyTorch's deck (our settings) in a split folder.
+# force_deck ITERATIONS NPSEED [METHOD]: aenet-PyTorch's deck (our settings) in a split folder.
 force_deck() {
+  local m=${3:-$method} mline
+  if [ "$m" = bfgs ]; then mline="method=bfgs"; else mline="method=$m   lr=$lr lr_final=$lrfinal"; fi
   cat <<EOF
 TRAININGSET ../TiO.train
 TESTPERCENT 10
@@ -57,9 +63,9 @@ SAVE_ENERGIES
 SAVE_FORCES
 
 METHOD
-method=adamw   lr=$lr lr_final=$lrfinal
+$mline
 
-REGULARIZATION 0.001
+REGULARIZATION $reg
 
 NETWORKS
   Ti     Ti.nn    2    $nodes:tanh    $nodes:tanh
@@ -90,6 +96,11 @@ for seed in $(seq 1 "$splits"); do
     fi
     force_deck "$epochs" "$seed" > train.in
     /usr/bin/time -a -o times -f "%e %U %S %M" "$bin/train" train.in > train.out
+    if [ "$polish" -gt 0 ]; then
+      mv train.out train-first.out
+      force_deck "$polish" "$seed" bfgs > trainpolish.in
+      /usr/bin/time -a -o times -f "%e %U %S %M" "$bin/train" trainpolish.in > train.out
+    fi
   )
   read -r tw tc tm < <(awk '{w += $1; c += $2 + $3; if ($4 > m) m = $4} END {print w, c, m}' "$d/times")
   e=$(awk '/Final energy RMSE/{print $(NF-1)}' "$d/train.out")
@@ -99,7 +110,7 @@ for seed in $(seq 1 "$splits"); do
   printf 'split NPSEED %s: train wall %.1f s, cpu %.1f s, peak %d MB; test E RMSE %s meV/atom, test F RMSE %s eV/A (train F %s)\n' \
     "$seed" "$tw" "$tc" $((tm / 1024)) "$e" "$f" "$ft" >&2
 done
-printf 'settings: %s epochs, lr %s -> %s, batch %s, alpha %s, %s-%s tanh, LM pre-fit %s epochs; %s splits; load %s\n' "$epochs" "$lr" "$lrfinal" "$batch" "$alpha" "$nodes" "$nodes" "$prefit" "$splits" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+printf 'settings: %s %s epochs, lr %s -> %s, batch %s, alpha %s, regularization %s, %s-%s tanh, LM pre-fit %s epochs, bfgs polish %s; %s splits; load %s\n' "$method" "$epochs" "$lr" "$lrfinal" "$batch" "$alpha" "$reg" "$nodes" "$nodes" "$prefit" "$polish" "$splits" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # median / range of column k of splits.txt
 median() { sort -g -k"$1","$1" splits.txt | awk -v k="$1" '{v[NR] = $k} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 range() { sort -g -k"$1","$1" splits.txt | awk -v k="$1" 'NR == 1 {a = $k} {b = $k} END {print a " - " b}'; }

@@ -89,8 +89,16 @@ public final class Trainer: TrainingProblem {
     /// Each process evaluates the structures it holds; `share.reduce` sums loss and gradient over
     /// the processes (the hook where other loss terms, such as force errors, join the same sum).
     public func lossAndGradient(_ w: [Double], _ g: inout [Double], batch: [Int]? = nil) -> Double {
-        if let o = objective { return o.lossAndGradient(w, &g, batch: batch ?? Array(0..<share.count)) }
         var f: Double
+        if let o = objective {
+            f = o.lossAndGradient(w, &g, batch: batch ?? Array(0..<share.count))
+            if l2 > 0 {
+                let share = Double(batch?.count ?? structureCount) / Double(structureCount)
+                f += 0.5 * l2 * share * dot(w, w)
+                axpy(l2 * share, w, &g)
+            }
+            return f
+        }
         if batch == nil {
             if lastErrors.count != train.structureCount { lastErrors = Array(repeating: 0, count: train.structureCount) }
             f = g.withUnsafeMutableBufferPointer { gp in

@@ -120,10 +120,16 @@ func badAlphaIsAClearError(_ line: String, _ message: String) throws {
         #expect(throws: AenetError.self) { try TrainInput(path: p) }
         do { _ = try TrainInput(path: p) } catch let e as AenetError { #expect(e.description.contains(message), "\(e.description)") }
     }
-    // FORCES with an aenet method other than adam.
-    let p = try dir.write("bfgs.in", torchDeck(iterations: 1).replacingOccurrences(of: "method=adamw   lr=0.01", with: "bfgs"))
-    do { _ = try TrainInput(path: p); Issue.record("bfgs with FORCES accepted") }
-    catch let e as AenetError { #expect(e.description.contains("supports the methods adam and adamw")) }
+    // FORCES with an aenet method other than adam or bfgs.
+    let p = try dir.write("lm.in", torchDeck(iterations: 1).replacingOccurrences(of: "method=adamw   lr=0.01", with: "lm"))
+    do { _ = try TrainInput(path: p); Issue.record("lm with FORCES accepted") }
+    catch let e as AenetError { #expect(e.description.contains("supports the methods adam, adamw and bfgs")) }
+    // bfgs (aenet's line or aenet-PyTorch's style, no lr needed) is read as full-batch L-BFGS.
+    for line in ["bfgs", "method=bfgs"] {
+        let q = try dir.write("bfgs.in", torchDeck(iterations: 3).replacingOccurrences(of: "method=adamw   lr=0.01", with: line))
+        let t = try TrainInput(path: q)
+        #expect(t.torch?.optimizer == "bfgs" && t.method.token == "bfgs" && t.torch?.weightDecay == 0.001 && t.l2 == 0, "\(line)")
+    }
 }
 
 // MARK: - Loss and gradient
@@ -292,6 +298,39 @@ private func finalErrors(_ out: String) -> (energy: Double, force: Double)? {
     let s = try runTool("train", ["train.in"], in: c.url)
     #expect(s.status == 0 && s.stdout.contains("File `STOP' detected"))
     #expect(s.stdout.split(separator: "\n").filter { $0.hasSuffix(" <") }.count == 2)
+}
+
+/// METHOD bfgs with FORCES (our extension): full-batch L-BFGS on the same loss over the whole
+/// training set lowers the training loss, writes `.nn` files predict reads, and 10 + 10
+/// iterations through train.restart equal 20 in one run, bit for bit.
+@Test func bfgsForceTrainingLowersTheLossAndRestarts() throws {
+    func deck(_ n: Int) -> String { torchDeck(iterations: n, alpha: 0.5).replacingOccurrences(of: "method=adamw   lr=0.01", with: "bfgs") }
+    let a = try forceData(percent: 50)
+    try a.write("train.in", deck(20))
+    let r = try runTool("train", ["train.in"], in: a.url)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("one L-BFGS iteration over the whole training set"))
+    let rows = r.stdout.split(separator: "\n").filter { $0.hasSuffix(" <") }.map { $0.split(separator: " ").compactMap { Double($0) } }
+    let first = try #require(rows.first), last = try #require(rows.last)
+    #expect(rows.count == 21, "\(rows.count) epoch lines")
+    // (1−α)·RMSE_E + α·RMSE_F on the training set (eV units), α = 0.5.
+    let l0 = 0.5 * first[2] + 0.5 * first[5], l1 = 0.5 * last[2] + 0.5 * last[5]
+    #expect(l1 < 0.5 * l0, "training loss \(l0) → \(l1)")
+    #expect(last[5] < first[5], "train force RMSE \(first[5]) → \(last[5])")
+    let nets = try ["Ti.nn", "O.nn"].map { try Potential.read(path: a.path + "/" + $0) }
+    #expect(nets.allSatisfy { $0.network.weights.allSatisfy(\.isFinite) })
+    // Restart: the same split, 10 + 10 iterations.
+    let b = try forceData(percent: 50)
+    try FileManager.default.copyItem(atPath: a.path + "/train.rngstate", toPath: b.path + "/train.rngstate")
+    try b.write("train.in", deck(10))
+    let r1 = try runTool("train", ["train.in"], in: b.url)
+    #expect(r1.status == 0, "\(r1.stderr)")
+    let r2 = try runTool("train", ["train.in"], in: b.url)
+    #expect(r2.status == 0 && r2.stderr.contains("Restarting the bfgs optimizer"), "\(r2.stderr)")
+    for nn in ["Ti.nn", "O.nn"] {
+        let x = try Potential.read(path: a.path + "/" + nn).network.weights, y = try Potential.read(path: b.path + "/" + nn).network.weights
+        #expect(x == y, "\(nn) differs after 20 vs 10 + 10 bfgs iterations")
+    }
 }
 
 // MARK: - Bad input

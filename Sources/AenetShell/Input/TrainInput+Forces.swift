@@ -74,8 +74,8 @@ extension TrainInput {
                 switch k {
                 case "method":
                     let m = v.lowercased()
-                    guard m == "adam" || m == "adamw" else {
-                        throw deck.error("method=\(v) is not supported; use method=adam or method=adamw", line: j)
+                    guard m == "adam" || m == "adamw" || m == "bfgs" else {
+                        throw deck.error("method=\(v) is not supported; use method=adam, method=adamw or method=bfgs", line: j)
                     }
                     t.optimizer = m
                 case "lr", "b1", "b2", "eps", "lr_final":
@@ -91,17 +91,21 @@ extension TrainInput {
                     throw deck.error("unknown METHOD parameter '\(k)' (known: method, lr, b1, b2, eps; lr_final is our extension)", line: j)
                 }
             }
-            guard settings.contains(where: { $0.key == "lr" }) else {
+            guard t.optimizer == "bfgs" || settings.contains(where: { $0.key == "lr" }) else {
                 throw deck.error("METHOD needs lr=<learning rate> (as aenet-PyTorch: 'method=adamw lr=0.0001')", line: j)
             }
         } else {
-            // An aenet METHOD line with FORCES: only adam carries over (mu = the learning rate).
-            guard method.token == "adam" else {
-                throw deck.error("force training supports the methods adam and adamw; write 'method=adamw lr=0.0001' (aenet-PyTorch) or 'adam mu=0.001'", line: j)
+            // An aenet METHOD line with FORCES: adam carries over (mu = the learning rate); bfgs
+            // minimizes the same loss over the whole training set (our extension).
+            if method.token == "bfgs" { t.optimizer = "bfgs" }
+            guard method.token == "adam" || method.token == "bfgs" else {
+                throw deck.error("force training supports the methods adam, adamw and bfgs; write 'method=adamw lr=0.0001' (aenet-PyTorch), 'adam mu=0.001' or 'bfgs'", line: j)
             }
-            let v = method.values
-            t.optimizer = "adam"; t.learningRate = v[0]; b1 = v[1]; b2 = v[2]; eps = v[3]
-            t.batchSize = max(1, Int(v[5]))
+            if t.optimizer != "bfgs" {
+                let v = method.values
+                t.optimizer = "adam"; t.learningRate = v[0]; b1 = v[1]; b2 = v[2]; eps = v[3]
+                t.batchSize = max(1, Int(v[5]))
+            }
         }
         if let v = try deck.int("BATCHSIZE") {
             guard v >= 1, v <= 100_000_000 else { throw deck.error("BATCHSIZE must be at least 1", line: deck.find("BATCHSIZE")!) }
@@ -122,6 +126,14 @@ extension TrainInput {
         }
         t.weightDecay = l2
         l2 = 0   // the optimizer applies it (PyTorch's weight_decay), not the loss
+        if t.optimizer == "bfgs" {
+            // Full-batch L-BFGS on the whole training set's loss (+ ½·REGULARIZATION·‖w‖²).
+            do { method = try MethodChoice(token: "bfgs", settings: [:]) } catch let e as AenetError { throw deck.error(e.message, line: j) }
+            methodToken = "bfgs"
+            sampling = .sequential
+            torch = t
+            return
+        }
         do {
             method = try MethodChoice(token: "adamw", settings: [
                 "lr": t.learningRate, "b1": b1, "b2": b2, "eps": eps, "weight_decay": t.weightDecay,

@@ -118,7 +118,7 @@ struct ForceTrainLoop {
         let validationForceCount = comm.size > 1 ? Int(comm.allreduceSum(Double(validationForceList.count))) : validationForceList.count
         var stopping = EarlyStopping(patience: input.validationPatience)
         let trainer = try Trainer(evaluator: ev, train: c.trainData, method: input.method, sampling: .random,
-                                  l2: 0, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: torch.npSeed)), share: c.share)
+                                  l2: torch.optimizer == "bfgs" ? torch.weightDecay : 0, rng: GfortranRandom(clock: Int32(truncatingIfNeeded: torch.npSeed)), share: c.share)
         let objective = ForceObjective(energy: ev, force: fe, alpha: torch.alpha, train: c.trainData,
                                        forceSet: c.forceSet, trainForceIndex: trainForce, share: c.share, globalHasForces: globalHasForces)
         trainer.objective = objective
@@ -151,9 +151,10 @@ struct ForceTrainLoop {
         var lastReported = first - 1
         while epoch <= input.iterations {
             let t0 = Date()
-            _ = trainer.epoch()
+            // bfgs: converged (gradient ≈ 0) or no lower point along its direction.
+            let converged = trainer.epoch()
             timing?.add("epoch \(epoch)", Date().timeIntervalSince(t0))
-            let last = epoch == input.iterations
+            let last = epoch == input.iterations || converged
             // Rank 0 looks for STOP; every process follows its answer.
             let stop = comm.broadcast(value: comm.isRoot && FileManager.default.fileExists(atPath: TrainFiles.stop))
             if epoch % torch.iterWrite == 0 || last || stop {
@@ -162,6 +163,7 @@ struct ForceTrainLoop {
             }
             progress.update(epoch)
             if stop { out.write(" File `STOP' detected.  Training halted.\n"); break }
+            if converged, epoch < input.iterations { out.write(" The optimizer converged (no lower loss found).  Training stopped.\n"); break }
             if epoch == lastReported, stopping.shouldStop(after: epoch) {
                 out.write(" No lower validation loss for \(input.validationPatience) epochs.  Training stopped.\n"); break
             }
@@ -214,11 +216,18 @@ struct ForceTrainLoop {
                        validationForces: Int? = nil) -> String {
         var s = AenetText.header("Training process") + "\n"
         s += " Weight optimization for \(iterations) epochs with \(torch.optimizer) (aenet-PyTorch's loss).\n\n"
-        s += " Loss                        : (1-alpha)*RMSE_E + alpha*RMSE_F per mini-batch (normalized units)\n"
-        s += " alpha                       : \(String(format: "%.4f", torch.alpha))\n"
-        s += " Learning rate               : \(String(format: "%.6e", torch.learningRate))\n"
-        s += " Weight decay                : \(String(format: "%.6e", torch.weightDecay))\n"
-        s += " Mini-batch size             : \(torch.batchSize) (\(Trainer.batchCount(structures: trainer.structureCount, size: torch.batchSize)) batches per epoch)\n"
+        if torch.optimizer == "bfgs" {
+            s += " Loss                        : (1-alpha)*RMSE_E + alpha*RMSE_F over the whole training set (normalized units)\n"
+            s += " alpha                       : \(String(format: "%.4f", torch.alpha))\n"
+            s += " L2 regularization           : \(String(format: "%.6e", torch.weightDecay)) (adds 0.5*lambda*|w|^2 to the loss)\n"
+            s += " Epoch                       : one L-BFGS iteration over the whole training set\n"
+        } else {
+            s += " Loss                        : (1-alpha)*RMSE_E + alpha*RMSE_F per mini-batch (normalized units)\n"
+            s += " alpha                       : \(String(format: "%.4f", torch.alpha))\n"
+            s += " Learning rate               : \(String(format: "%.6e", torch.learningRate))\n"
+            s += " Weight decay                : \(String(format: "%.6e", torch.weightDecay))\n"
+            s += " Mini-batch size             : \(torch.batchSize) (\(Trainer.batchCount(structures: trainer.structureCount, size: torch.batchSize)) batches per epoch)\n"
+        }
         s += " Structures with forces      : \(trainForces) training, \(testForces) testing\n"
         if let v = validationForces { s += " Validation structures       : \(c.validationData?.structureCount ?? 0) (\(v) with forces; final networks: lowest validation loss)\n" }
         s += " Errors every                : \(torch.iterWrite) epoch(s)\n\n"
