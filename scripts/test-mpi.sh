@@ -66,7 +66,8 @@ deck() { printf 'TRAININGSET reference.train\nTESTPERCENT 10\nITERATIONS %s\nMAX
 # Tolerances on the weights after 10 epochs: bfgs and adam (batches of 8) sum gradients over ranks (round-off,
 # amplified by the line search); online_sd and ekf use per-structure results that one rank
 # computes (exact: identical to serial). lm with batches of B <= (W+1)/2 structures gathers the
-# batch's Jacobian columns (exact); "lm-sum" (W = 74, B = 40) sums each rank's normal equations
+# batch's Jacobian columns (exact; with B < W the step is solved in the batch's B × B space); "lm-sum"
+# (W = 74, B = 40, with AENET_LM_SYSTEM=weights: the nw × nw system) sums each rank's normal equations
 # (J_r·J_rᵀ, J_r·dE) instead: round-off, which later steps with a damping that falls towards 0
 # amplify, so it is compared after one epoch.
 # Which message lm sent per step (AENET_MPI_STATS=1 lists rank 1's sums over ranks by length): "lm"
@@ -91,7 +92,7 @@ lm_path() {
 for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchsize=16:0" "lm-sum batchsize=40:1e-9"; do
   m=${spec%:*}; tol=${spec##*:}; tag=${m%% *}; m=${m/lm-sum/lm}
   epochs=10; nodes="5:tanh 5:tanh"
-  [ "$tag" = lm-sum ] && { epochs=1; nodes="1:tanh 1:tanh"; }
+  [ "$tag" = lm-sum ] && { epochs=1; nodes="1:tanh 1:tanh"; export AENET_LM_SYSTEM=weights; }
   export NODES=$nodes
   d="$work/t-$tag"; mkdir "$d"; cp "$base/reference.train" "$d/"
   (cd "$d" && deck "$m" 0 > start.in && "$bin/train" start.in > start.out 2> start.err)
@@ -114,6 +115,7 @@ for spec in "bfgs:1e-7" "online_sd:0" "adam batchsize=8:1e-9" "ekf:0" "lm batchs
     case $tag in lm|lm-sum) lm_path "$d/$n" "$tag" "$m" $epochs || ok=0; msg="$msg $lm_msg;" ;; esac
     [ $ok = 1 ] && pass "train -np $n $tag (tolerance $tol):$msg" || fail "train -np $n $tag:$msg"
   done
+  unset AENET_LM_SYSTEM
 done
 unset NODES
 

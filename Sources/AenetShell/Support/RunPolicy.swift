@@ -72,3 +72,9 @@ enum TrainFiles {
     /// Its presence ends training after the current epoch.
     public static let stop = "STOP"
 }
+
+extension RunPolicy {
+    /// `AENET_LM_SYSTEM=weights` (tests): lm always solves the nw × nw normal equations, also for
+    /// batches smaller than the network (which otherwise use the equal B × B system).
+    static var lmWeightSpaceOnly: Bool { ProcessInfo.processInfo.environment["AENET_LM_SYSTEM"] == "weights" }
+}

@@ -56,6 +56,7 @@ struct TrainLoop {
             c.diagnostics.warning("Sampling type set to '\(fixed.rawValue)' for \(input.method.token.uppercased()).")
         }
         (trainer.method as? LMMethod)?.wideBLAS = RunPolicy.withAllBLASThreads
+        (trainer.method as? LMMethod)?.weightSpaceOnly = RunPolicy.lmWeightSpaceOnly
         let (first, startIdentity) = try c.startEpochs(trainer, optimizer: input.method.token)
         out.write(TrainReport.processHeader(iterations: input.iterations, method: trainer.method, sampling: trainer.sampling.rawValue,
                                             validation: c.validationData != nil))

@@ -130,6 +130,9 @@ public final class LMMethod: TrainingMethod {
     /// Runs the big products and the Cholesky solve with more BLAS threads (set by the shell's
     /// thread policy; the default runs them as they are).
     public var wideBLAS: (() -> Void) -> Void = { $0() }
+    /// Always solve the nw × nw system (the shell sets it from `AENET_LM_SYSTEM=weights`; the MPI
+    /// tests use it to reach the summed normal equations with a small data set).
+    public var weightSpaceOnly = false
 
     public init(values v: [Double], weightCount: Int, structureCount nt: Int) {
         lm = LevenbergMarquardt(mu: max(v[1], v[5]), adjust: v[4], muMin: v[5])
@@ -142,7 +145,7 @@ public final class LMMethod: TrainingMethod {
         let nb = max(1, Int((Double(s) / Double(b)).rounded()))
         var w = p.weights
         let nw = w.count, l2 = p.l2 * Double(b) / Double(s)
-        if Self.solvesInBatchSpace(batchSize: b, weightCount: nw) {
+        if !weightSpaceOnly, Self.solvesInBatchSpace(batchSize: b, weightCount: nw) {
             // Batches smaller than the network: the B × B system (stepInBatchSpace). With MPI
             // ranks the batch's Jacobian columns are gathered, so every rank takes the serial step.
             var J = [Double](repeating: 0, count: nw * b), dE = [Double](repeating: 0, count: b)
