@@ -17,7 +17,7 @@ public func concurrentWorkers(_ workers: Int, _ body: (Int) -> Void) {
     }
 }
 
-/// Items `0..<count` over `workers` workers (item k on worker k mod workers). `item(k, worker,
+/// Items `0..<count` over `workers` workers (each takes the next item: `concurrentItems`). `item(k, worker,
 /// inWorkers)` processes one item, or returns a value to put it off: it is then run after the
 /// loop by `afterwards(k, value)`, one at a time in item order on the calling thread. That is the
 /// place for an item large enough to use all threads itself: a parallel loop nested inside this
@@ -29,9 +29,7 @@ public func concurrentWorkers<Deferred>(_ workers: Int, items count: Int,
     let workers = max(1, workers)
     deferred.withUnsafeMutableBufferPointer { d in
         let d = UncheckedSendable(d)
-        concurrentWorkers(workers) { w in
-            for k in stride(from: w, to: count, by: workers) { d.value[k] = item(k, w, workers > 1) }
-        }
+        concurrentItems(count, workers: workers) { w, k in d.value[k] = item(k, w, workers > 1) }
     }
     for k in 0..<count { if let x = deferred[k] { afterwards(k, x) } }
 }

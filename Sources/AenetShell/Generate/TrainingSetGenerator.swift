@@ -191,16 +191,17 @@ public final class TrainingSetGenerator {
                 results.withUnsafeMutableBufferPointer { res in
                     workspaces.withUnsafeMutableBufferPointer { ws in
                         let res = UncheckedSendable(res), ws = UncheckedSendable(ws)
-                        concurrentItems(chunk.count, workers: threads) { w, k in
-                            res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k],
-                                                                       withDerivatives: wants[k], nb: &ws.value[w], inWorkers: threads > 1) }
+                        concurrentWorkers(threads, items: chunk.count) { k, w, inWorkers -> Deferred? in
+                            let r = Result { try self.featurize(path: files[chunk.lowerBound + k],
+                                                                withDerivatives: wants[k], nb: &ws.value[w], inWorkers: inWorkers) }
+                            if case .failure(let e as Deferred) = r { return e }
+                            res.value[k] = r
+                            return nil
+                        } afterwards: { k, e in
+                            res.value[k] = Result { try self.featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
+                                                                       nb: &ws.value[0], structure: e.structure) }
                         }
                     }
-                }
-                for k in 0..<chunk.count {
-                    guard case .failure(let e as Deferred)? = results[k] else { continue }
-                    results[k] = Result { try featurize(path: files[chunk.lowerBound + k], withDerivatives: wants[k],
-                                                        nb: &workspaces[0], structure: e.structure) }
                 }
                 if comm.size == 1, let writer {
                     // Written in order on the writing thread while the next chunk is featurized.

@@ -106,21 +106,19 @@ public struct PredictRun: Sendable {
             }
             let ranks = comm.size
             // A structure larger than one block of atoms is evaluated after the loop, by this
-            // thread with all worker threads: a parallel loop inside this one would run serially.
-            let large = Results(count: workers.count > 1 ? range.count : 0)
-            concurrentItems(range.count, workers: workers.count) { w, k in
-                if ranks > 1, preread[k].text == Self.hugeMarker { results[k] = preread[k]; return }
+            // thread with all worker threads (`concurrentWorkers(_:items:_:afterwards:)`).
+            concurrentWorkers(workers.count, items: range.count) { k, w, inWorkers -> Structure? in
+                if ranks > 1, preread[k].text == Self.hugeMarker { results[k] = preread[k]; return nil }
                 var pre = ranks > 1 ? preread[k].structure : nil
-                if workers.count > 1 {
+                if inWorkers {
                     if pre == nil { pre = try? XSF.read(path: files[range.lowerBound + k]) }
-                    if let s = pre, s.atomCount > workers[w].blockSize { large[k] = Outcome(structure: s); return }
+                    if let s = pre, s.atomCount > workers[w].blockSize { return s }
                 }
                 results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
                                           set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[w],
                                           stressWorkspace: stressWorkers.isEmpty ? nil : stressWorkers[w], structure: pre)
-            }
-            for k in 0..<(workers.count > 1 ? range.count : 0) {
-                guard let s = large[k].structure else { continue }
+                return nil
+            } afterwards: { k, s in
                 results[k] = Self.process(number: range.lowerBound + k + 1, file: files[range.lowerBound + k],
                                           set: set, input: inp, printer: printer, relaxedDirectory: dir, ws: workers[0],
                                           stressWorkspace: stressWorkers.first, structure: s)
