@@ -186,6 +186,19 @@ for n in 2 3; do
     && diff <(grep 'Structures with forces' "$f/1/train.out") <(grep 'Structures with forces' "$f/$n/train.out") > /dev/null || { ok=0; msg="$msg train.out;"; }
   [ $ok = 1 ] && pass "train -np $n FORCES adamw (tolerance $FTOL):$msg" || fail "train -np $n FORCES:$msg"
 done
+# METHOD bfgs with FORCES (full-batch L-BFGS on the same loss): one sum over ranks per evaluation;
+# round-off, amplified by the line searches as for energy-only bfgs (tolerance 1e-7 after 10 epochs).
+bdeck() { fdeck "$1" | sed 's/^method=adamw lr=0.01$/bfgs/'; }
+for n in 1 2 3; do mkdir "$f/bfgs-$n"; cp "$base/forces.train" "$base/forces.train.forces" "$f/bfgs-$n/"; done
+(cd "$f/bfgs-1" && bdeck 10 > train.in && "$bin/train" train.in > train.out 2> train.err) || { fail "serial bfgs force training"; cat "$f/bfgs-1/train.err"; }
+for n in 2 3; do
+  if (cd "$f/bfgs-$n" && bdeck 10 > train.in && run_mpi $n "$mpibin/train" train.in > train.out 2> train.err) \
+     && grep -q "bfgs" "$f/bfgs-$n/train.out" \
+     && rt=$("$bin/aenet-compat" compare-networks "$f/bfgs-1/Ti.nn" "$f/bfgs-$n/Ti.nn" --atol 1e-7) \
+     && ro=$("$bin/aenet-compat" compare-networks "$f/bfgs-1/O.nn" "$f/bfgs-$n/O.nn" --atol 1e-7); then
+    pass "train -np $n FORCES bfgs (tolerance 1e-7): Ti: $rt; O: $ro"
+  else fail "train -np $n FORCES bfgs: $(cat "$f/bfgs-$n/train.err") $("$bin/aenet-compat" compare-networks "$f/bfgs-1/Ti.nn" "$f/bfgs-$n/Ti.nn" 2>&1)"; fi
+done
 (cd "$f/stop" && fdeck 10 > train.in && touch STOP && run_mpi 2 "$mpibin/train" train.in > train.out 2> train.err) \
   && grep -q "File \`STOP' detected" "$f/stop/train.out" && [ "$(grep -c ' <$' "$f/stop/train.out")" = 2 ] \
   && pass "train -np 2 FORCES: STOP ends the run after epoch 1" || fail "train -np 2 FORCES: STOP"
